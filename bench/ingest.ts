@@ -1,0 +1,335 @@
+/**
+ * npm run bench:ingest — the telemetry ingestion path, measured against baselines in the same run:
+ *   1. HTTP: accepted points/s and latency of POST /apidev/v1/telemetry (ROLE=api, Redis queue)
+ *      next to a bare node:http server that reads, parses and answers the same requests (≥ 0.25);
+ *   2. worker: rows/s one worker process moves from the queue into PostgreSQL next to a COPY of
+ *      the same number of rows into an identical table (≥ 0.5);
+ *   3. freshness: time from the 200 to the point being readable, at half the maximum rate (p99 < 1 s).
+ * Needs PostgreSQL (BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
+ * Redis (REDIS_URL, default redis://127.0.0.1:6379). Run `npm run build` first (the script does).
+ */
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { Client, Pool } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { TenantCredentials } from '../src/auth/tenants.service';
+import { cliJson, startFleetHub, startNode, waitForHttp } from './support/processes';
+import { fmt, summary, verdict } from './support/stats';
+import { BatchFactory } from './support/telemetry-batches';
+
+const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const BATCH = 100;
+const API_PORT = 3901;
+const BARE_PORT = 3902;
+
+const databaseUrl = (name: string) =>
+  Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
+
+async function recreateDatabase(name: string): Promise<string> {
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return databaseUrl(name);
+}
+
+interface LoadResult {
+  pointsPerSecond: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  factory: BatchFactory,
+  seconds: number,
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...headers },
+    requests: [{ setupRequest: (request) => ({ ...request, body: factory.body(BATCH) }) }],
+  });
+  const ok = result['2xx'];
+  return {
+    pointsPerSecond: (ok * BATCH) / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function issueToken(baseUrl: string, tenant: TenantCredentials): Promise<string> {
+  const response = await fetch(`${baseUrl}/apidev/v1/auth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-api-key': tenant.apiKey,
+      tenant: tenant.tenant,
+    },
+    body: JSON.stringify({ username: tenant.username, password: tenant.password }),
+  });
+  const body = (await response.json()) as { data: { accessToken: string } };
+  return body.data.accessToken;
+}
+
+async function countRows(pool: Pool, table = 'positions'): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(rows[0].n);
+}
+
+/**
+ * Waits for the worker to drain the queue (at least `expected` rows, then no change for a second);
+ * rows/s measured from the first row it writes to the last.
+ */
+async function drain(
+  pool: Pool,
+  expected: number,
+): Promise<{ rowsPerSecond: number; rows: number }> {
+  let first: { at: number; rows: number } | undefined;
+  let last = { at: Date.now(), rows: await countRows(pool) };
+  const deadline = Date.now() + 600_000;
+  while ((last.rows < expected || Date.now() - last.at < 1000) && Date.now() < deadline) {
+    await new Promise((done) => setTimeout(done, 50));
+    const rows = await countRows(pool);
+    if (!first && rows > 0) first = { at: Date.now(), rows };
+    if (rows !== last.rows) last = { at: Date.now(), rows };
+  }
+  if (!first || last.rows <= first.rows) throw new Error('the worker wrote nothing measurable');
+  return {
+    rowsPerSecond: ((last.rows - first.rows) * 1000) / (last.at - first.at),
+    rows: last.rows,
+  };
+}
+
+/** The same rows, by COPY, into a table shaped like `positions` (same keys and indexes). */
+async function copyBaseline(url: string, rows: number): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('CREATE TABLE positions_copy (LIKE positions INCLUDING ALL)');
+  const { rows: devices } = await client.query<{ id: string; tenant_id: string }>(
+    'SELECT id, tenant_id FROM devices ORDER BY id',
+  );
+  const factory = new BatchFactory();
+  const lines: string[] = [];
+  for (let batch = 0; lines.length < rows; batch++) {
+    for (const [i, p] of factory.points(BATCH).entries()) {
+      const device = devices[(batch * BATCH + i) % devices.length];
+      lines.push(
+        [
+          device.id,
+          `${String(p.datetime)}Z`,
+          p.eventcode,
+          device.tenant_id,
+          new Date().toISOString(),
+          'telemetry',
+          p.fix,
+          p.latitude,
+          p.longitude,
+          p.altitude,
+          p.speed,
+          p.heading,
+          p.satellites,
+          p.ignition,
+          p.accuracy,
+          p.odometer,
+          '\\N',
+          '\\N',
+          '\\N',
+          '\\N',
+          '\\N',
+        ].join('\t'),
+      );
+    }
+  }
+  const started = process.hrtime.bigint();
+  await pipeline(
+    Readable.from(lines.slice(0, rows).map((line) => `${line}\n`)),
+    client.query(
+      copyFrom(
+        'COPY positions_copy (device_id, recorded_at, eventcode, tenant_id, received_at, source, fix, lat, lon, ' +
+          'altitude, speed, heading, satellites, ignition, accuracy, odometer, horometer, address, temperature, ' +
+          'battery, extra) FROM STDIN',
+      ),
+    ),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await client.end();
+  return rows / seconds;
+}
+
+/** Paced batches at `pointsPerSecond`; for each, the time from its 200 until its last point is readable. */
+async function freshness(
+  baseUrl: string,
+  headers: Record<string, string>,
+  pool: Pool,
+  tenantId: string,
+  pointsPerSecond: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; n: number; failed: number }> {
+  const factory = new BatchFactory(10_000, 10);
+  // Start after the rows already written: new datetimes, so "readable" means this batch's row.
+  for (let i = 0; i < 100_000; i++) factory.points(0);
+  const pending = new Map<string, number>();
+  const latencies: number[] = [];
+  let failed = 0;
+  const intervalMs = (1000 * BATCH) / pointsPerSecond;
+  const sends: Promise<void>[] = [];
+  const stopAt = Date.now() + seconds * 1000;
+  let polling = true;
+  const poller = (async () => {
+    while (polling || pending.size > 0) {
+      if (pending.size > 0) {
+        const keys = [...pending.keys()].map((key) => key.split('|'));
+        // Served by the (tenant, external_id) and (device, recorded_at, eventcode) keys.
+        const { rows } = await pool.query<{ key: string }>(
+          `SELECT k.imei || '|' || k.at AS key
+           FROM unnest($1::text[], $2::text[]) AS k(imei, at)
+           JOIN devices d ON d.tenant_id = $3 AND d.external_id = k.imei
+           JOIN positions p ON p.device_id = d.id AND p.recorded_at = (k.at || 'Z')::timestamptz
+             AND p.eventcode = '101'`,
+          [keys.map(([imei]) => imei), keys.map(([, at]) => at), tenantId],
+        );
+        const now = performance.now();
+        for (const { key } of rows) {
+          latencies.push(now - (pending.get(key) ?? now));
+          pending.delete(key);
+        }
+      }
+      await new Promise((done) => setTimeout(done, 10));
+    }
+  })();
+  for (let next = Date.now(); next < stopAt; next += intervalMs) {
+    await new Promise((done) => setTimeout(done, Math.max(0, next - Date.now())));
+    const points = factory.points(BATCH);
+    const last = points[points.length - 1];
+    sends.push(
+      fetch(`${baseUrl}/apidev/v1/telemetry`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(points),
+      }).then(async (response) => {
+        await response.arrayBuffer();
+        if (response.status === 200)
+          pending.set(`${String(last.imei)}|${String(last.datetime)}`, performance.now());
+        else failed++;
+      }),
+    );
+  }
+  await Promise.all(sends);
+  polling = false;
+  await poller;
+  return { ...summary(latencies), failed };
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus();
+  console.log(
+    `FleetHub ingest benchmark — ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
+  );
+  const url = await recreateDatabase('fleethub_bench');
+  const env = {
+    DATABASE_URL: url,
+    REDIS_URL,
+    QUEUE_PREFIX: `fleethub-bench-${randomBytes(3).toString('hex')}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    // The benchmark measures ingestion, not the rate limiter: the tenant's buckets are raised.
+    RATE_LIMIT_GLOBAL_CAPACITY: '100000000',
+    RATE_LIMIT_GLOBAL_REFILL: '100000000',
+    RATE_LIMIT_IMEI_CAPACITY: '100000000',
+    RATE_LIMIT_IMEI_REFILL: '100000000',
+  };
+  const tenant = await cliJson<TenantCredentials>(['tenant:create', '--name', 'Bench'], env);
+  const pool = new Pool({ connectionString: url, max: 2 });
+
+  // 1. HTTP path: FleetHub (API role: jobs accumulate in Redis for step 2) vs bare node:http.
+  const api = startFleetHub({ ...env, ROLE: 'api', PORT: String(API_PORT) });
+  const apiUrl = `http://127.0.0.1:${API_PORT}`;
+  await waitForHttp(`${apiUrl}/health/ready`);
+  const headers = {
+    authorization: `Bearer ${await issueToken(apiUrl, tenant)}`,
+    'x-api-key': tenant.apiKey,
+    tenant: tenant.tenant,
+  };
+  const factory = new BatchFactory();
+  const warm = await load(`${apiUrl}/apidev/v1/telemetry`, headers, factory, 3);
+  const fleethub = await load(`${apiUrl}/apidev/v1/telemetry`, headers, factory, DURATION_S);
+
+  const bare = startNode(
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      resolve(__dirname, 'bare-server.ts'),
+      String(BARE_PORT),
+    ],
+    {},
+  );
+  const bareUrl = `http://127.0.0.1:${BARE_PORT}/`;
+  await waitForHttp(bareUrl).catch(() => undefined);
+  const bareFactory = new BatchFactory();
+  await load(bareUrl, headers, bareFactory, 3);
+  const baseline = await load(bareUrl, headers, bareFactory, DURATION_S);
+  await bare.stop();
+
+  const httpRatio = fleethub.pointsPerSecond / baseline.pointsPerSecond;
+  console.log(
+    '\n1. HTTP ingest (100-point batches, %d connections, %d s)',
+    CONNECTIONS,
+    DURATION_S,
+  );
+  console.log(
+    `   FleetHub  ${fmt(fleethub.pointsPerSecond)} points/s  p50 ${fleethub.p50} ms  p99 ${fleethub.p99} ms  (non-2xx/errors: ${fleethub.failed})`,
+  );
+  console.log(
+    `   bare http ${fmt(baseline.pointsPerSecond)} points/s  p50 ${baseline.p50} ms  p99 ${baseline.p99} ms`,
+  );
+  console.log(
+    `   ratio ${fmt(httpRatio, 2)} (target ≥ 0.25) ${verdict(httpRatio >= 0.25 && fleethub.failed === 0)}`,
+  );
+
+  // 2. Worker: drain what step 1 queued, vs COPY of as many rows.
+  const expected = (warm.ok + fleethub.ok) * BATCH;
+  const worker = startFleetHub({ ...env, ROLE: 'worker' });
+  const drained = await drain(pool, expected);
+  const copyRate = await copyBaseline(url, Math.min(drained.rows, 300_000));
+  const workerRatio = drained.rowsPerSecond / copyRate;
+  console.log(`\n2. Worker (1 process, WORKER_CONCURRENCY default): ${fmt(expected)} queued rows`);
+  console.log(
+    `   worker ${fmt(drained.rowsPerSecond)} rows/s (${fmt(drained.rows)} rows stored of ${fmt(expected)} accepted)`,
+  );
+  console.log(`   COPY   ${fmt(copyRate)} rows/s`);
+  console.log(
+    `   ratio ${fmt(workerRatio, 2)} (target ≥ 0.5) ${verdict(workerRatio >= 0.5 && drained.rows === expected)}`,
+  );
+
+  // 3. Freshness at half the maximum end-to-end rate.
+  const rate = Math.max(BATCH, 0.5 * Math.min(fleethub.pointsPerSecond, drained.rowsPerSecond));
+  const { rows: tenantRows } = await pool.query<{ id: string }>('SELECT id FROM tenants');
+  const fresh = await freshness(apiUrl, headers, pool, tenantRows[0].id, rate, DURATION_S);
+  console.log(`\n3. 200 → readable at ${fmt(rate)} points/s (half the max), ${fresh.n} batches`);
+  console.log(
+    `   p50 ${fmt(fresh.p50, 1)} ms  p99 ${fmt(fresh.p99, 1)} ms (target p99 < 1000 ms) ${verdict(fresh.p99 < 1000 && fresh.failed === 0)}`,
+  );
+
+  await Promise.all([api.stop(), worker.stop()]);
+  await pool.end();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BullModule } from '@nestjs/bull';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { createValidationPipe } from './common/errors/validation';
+import { loggerParams } from './common/logging';
+import type { ResolvedAppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { queueOptions } from './redis/queue.config';
+import { RedisModule } from './redis/redis.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
+
+/**
+ * The whole application for one configuration. The role decides what runs: `api` serves HTTP,
+ * `worker` consumes queues, `all` does both (see main.ts).
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: ResolvedAppConfig): DynamicModule {
+    const redis = config.redis.url;
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        TypeOrmModule.forRoot(
+          buildDataSourceOptions(config.database.url, config.database.poolSize),
+        ),
+        ...(redis
+          ? [
+              RedisModule.forRoot(redis),
+              BullModule.forRoot(queueOptions({ ...config, redis: { url: redis } })),
+            ]
+          : []),
+        AuthModule,
+        HealthModule.forRoot({ redis: Boolean(redis) }),
+        MetricsModule,
+        RateLimitModule.forRoot(config),
+        TelemetryModule.forRoot(config),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
+import { AuthController } from './auth.controller';
+import { CredentialVerifier } from './credential-verifier.service';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
+import { TenantEntity } from './entities/tenant.entity';
+import { UserEntity } from './entities/user.entity';
+import { ApiAuthGuard, ApiKeyGuard } from './guards/api-auth.guard';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
+import { NorthboundBasicStrategy, TwilioBasicStrategy } from './strategies/basic.strategies';
+import { JwtStrategy } from './strategies/jwt.strategy';
+import { TenantsService } from './tenants.service';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    PassportModule.register({ session: false }),
+    TypeOrmModule.forFeature([TenantEntity, UserEntity, ApiKeyEntity, NorthboundCredentialEntity]),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: ResolvedAppConfig) => {
+        const keys = config.auth.jwt;
+        return keys.algorithm === 'HS256'
+          ? { secret: keys.secret, signOptions: { algorithm: 'HS256' } }
+          : {
+              privateKey: keys.privateKey,
+              publicKey: keys.publicKey,
+              signOptions: { algorithm: 'RS256' },
+            };
+      },
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    CredentialVerifier,
+    TenantsService,
+    TokenService,
+    JwtStrategy,
+    ApiKeyStrategy,
+    NorthboundBasicStrategy,
+    TwilioBasicStrategy,
+    ApiAuthGuard,
+    ApiKeyGuard,
+  ],
+  exports: [CredentialVerifier, TenantsService, ApiAuthGuard, ApiKeyGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
+import { IsNull, Repository } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
+import { TenantEntity } from './entities/tenant.entity';
+import { UserEntity } from './entities/user.entity';
+import type { TenantPrincipal, VerifiedApiKey, VerifiedUser } from './principal';
+import { DUMMY_PASSWORD_HASH, apiKeyPrefix, safeEqual, sha256, verifyPassword } from './secrets';
+
+interface TenantRef {
+  id: string;
+  slug: string;
+}
+
+/**
+ * Verifies credentials for the guards. Successful verifications are cached in memory for
+ * AUTH_CACHE_TTL seconds, so the ingestion hot path rarely touches PostgreSQL; the price is that a
+ * revocation takes effect on every process within that TTL. Failures are never cached.
+ */
+@Injectable()
+export class CredentialVerifier {
+  private readonly logger = new Logger(CredentialVerifier.name);
+  private readonly ttlMs: number;
+  private readonly cache: LRUCache<string, object>;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
+    @InjectRepository(NorthboundCredentialEntity)
+    private readonly northbound: Repository<NorthboundCredentialEntity>,
+  ) {
+    this.ttlMs = config.auth.credentialCacheTtlMs;
+    this.cache = new LRUCache({ max: 10_000, ttl: Math.max(this.ttlMs, 1) });
+  }
+
+  private async cached<T extends object>(
+    key: string,
+    load: () => Promise<T | null>,
+  ): Promise<T | null> {
+    const hit = this.ttlMs > 0 ? (this.cache.get(key) as T | undefined) : undefined;
+    if (hit) return hit;
+    const value = await load();
+    if (value && this.ttlMs > 0) this.cache.set(key, value);
+    return value;
+  }
+
+  /** Drops every cached verification (tests and the CLI use it after a revocation). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  findTenantBySlug(slug: string): Promise<TenantRef | null> {
+    return this.cached(`tenant:${slug}`, () =>
+      this.tenants.findOne({ where: { slug }, select: { id: true, slug: true } }),
+    );
+  }
+
+  verifyApiKey(key: string): Promise<VerifiedApiKey | null> {
+    const digest = sha256(key);
+    return this.cached(`apikey:${digest.toString('base64')}`, async () => {
+      const prefix = apiKeyPrefix(key);
+      if (!prefix) return null;
+      const row = await this.apiKeys.findOne({ where: { prefix, revokedAt: IsNull() } });
+      if (!row || !safeEqual(row.keyHash, digest)) return null;
+      // Recorded once per cache fill, off the request path: an approximate "last used" is enough.
+      this.apiKeys
+        .update(row.id, { lastUsedAt: new Date() })
+        .catch((error: unknown) =>
+          this.logger.warn(`Could not record API key use: ${String(error)}`),
+        );
+      return { id: row.id, tenantId: row.tenantId };
+    });
+  }
+
+  /** The user behind a token must still exist and be enabled. */
+  findActiveUser(userId: string): Promise<VerifiedUser | null> {
+    return this.cached(`user:${userId}`, () =>
+      this.users.findOne({
+        where: { id: userId, disabledAt: IsNull() },
+        select: { id: true, tenantId: true },
+      }),
+    );
+  }
+
+  /** Username and password of a tenant's user (token issue). scrypt is slow by design: never cached. */
+  async verifyUserPassword(
+    tenantId: string,
+    username: string,
+    password: string,
+  ): Promise<VerifiedUser | null> {
+    const user = await this.users.findOne({ where: { tenantId, username, disabledAt: IsNull() } });
+    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    return user && valid ? { id: user.id, tenantId: user.tenantId } : null;
+  }
+
+  verifyNorthbound(username: string, password: string): Promise<TenantPrincipal | null> {
+    const digest = sha256(password);
+    return this.cached(`northbound:${username}:${digest.toString('base64')}`, async () => {
+      const row = await this.northbound.findOne({ where: { username, revokedAt: IsNull() } });
+      if (!row || !safeEqual(row.passwordHash, digest)) return null;
+      return { tenantId: row.tenantId, credentialId: row.id };
+    });
+  }
+
+  /** Twilio-style Basic auth: the Account SID as username, the auth token as password. */
+  verifyAccount(accountSid: string, authToken: string): Promise<TenantPrincipal | null> {
+    const digest = sha256(authToken);
+    return this.cached(`account:${accountSid}:${digest.toString('base64')}`, async () => {
+      const row = await this.tenants.findOne({ where: { accountSid } });
+      if (!row || !safeEqual(row.authTokenHash, digest)) return null;
+      return { tenantId: row.id, credentialId: row.accountSid };
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('tenants')
+export class TenantEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** The value clients send in the `tenant` header. */
+  @Column({ type: 'varchar', length: 63, unique: true })
+  slug!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** Twilio-style Account SID (`AC` + 32 hex): the Basic-auth username of the Twilio-compatible APIs. */
+  @Column({ name: 'account_sid', type: 'char', length: 34, unique: true })
+  accountSid!: string;
+
+  /** SHA-256 of the auth token (the Basic-auth password of the Twilio-compatible APIs). */
+  @Column({ name: 'auth_token_hash', type: 'bytea' })
+  authTokenHash!: Buffer;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  /** Telemetry token-bucket overrides (`tenant:limits`); null: the configured default applies. */
+  @Column({ name: 'rate_limit_global_capacity', type: 'integer', nullable: true })
+  rateLimitGlobalCapacity!: number | null;
+
+  @Column({ name: 'rate_limit_global_refill', type: 'integer', nullable: true })
+  rateLimitGlobalRefill!: number | null;
+
+  @Column({ name: 'rate_limit_imei_capacity', type: 'integer', nullable: true })
+  rateLimitImeiCapacity!: number | null;
+
+  @Column({ name: 'rate_limit_imei_refill', type: 'integer', nullable: true })
+  rateLimitImeiRefill!: number | null;
+}

@@ -1,0 +1,67 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiError } from '../../common/errors/api-error';
+import { CredentialVerifier } from '../credential-verifier.service';
+import type { ApiKeyPrincipal, VerifiedApiKey, VerifiedUser } from '../principal';
+import { ApiKeyPassportGuard, JwtGuard, invalidCredentials } from './passport.guards';
+
+type RequestWithCredentials = Request & { jwtUser?: VerifiedUser; apiKey?: VerifiedApiKey };
+
+function requireHeaders(request: Request, names: string[]): void {
+  const missing = names.filter((name) => !request.header(name)?.trim());
+  if (missing.length > 0) {
+    throw new ApiError('BAD_REQUEST', `Missing required header(s): ${missing.join(', ')}`);
+  }
+}
+
+/**
+ * The dual-auth model of `/apidev/v1`: `Authorization: Bearer <jwt>`, `X-API-Key` and `tenant`,
+ * all three belonging to the same tenant. A missing header is 400; anything wrong with a present
+ * credential is one indistinct 401.
+ */
+@Injectable()
+export class ApiAuthGuard implements CanActivate {
+  private readonly jwtGuard = new JwtGuard();
+  private readonly apiKeyGuard = new ApiKeyPassportGuard();
+
+  constructor(private readonly verifier: CredentialVerifier) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithCredentials>();
+    requireHeaders(request, ['Authorization', 'X-API-Key', 'tenant']);
+    await this.jwtGuard.canActivate(context);
+    const tenant = await authenticateApiKey(this.verifier, this.apiKeyGuard, context);
+    const user = request.jwtUser;
+    if (!user || user.tenantId !== tenant.tenantId) throw invalidCredentials();
+    request.principal = { ...tenant, userId: user.id };
+    return true;
+  }
+}
+
+/** `X-API-Key` and `tenant` only: the token endpoint, where the caller has no JWT yet. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly apiKeyGuard = new ApiKeyPassportGuard();
+
+  constructor(private readonly verifier: CredentialVerifier) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithCredentials>();
+    requireHeaders(request, ['X-API-Key', 'tenant']);
+    request.apiKeyPrincipal = await authenticateApiKey(this.verifier, this.apiKeyGuard, context);
+    return true;
+  }
+}
+
+async function authenticateApiKey(
+  verifier: CredentialVerifier,
+  apiKeyGuard: InstanceType<typeof ApiKeyPassportGuard>,
+  context: ExecutionContext,
+): Promise<ApiKeyPrincipal> {
+  const request = context.switchToHttp().getRequest<RequestWithCredentials>();
+  await apiKeyGuard.canActivate(context);
+  const tenant = await verifier.findTenantBySlug(request.header('tenant')!.trim());
+  const key = request.apiKey;
+  if (!tenant || !key || key.tenantId !== tenant.id) throw invalidCredentials();
+  return { tenantId: tenant.id, tenantSlug: tenant.slug, apiKeyId: key.id };
+}

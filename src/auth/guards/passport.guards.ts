@@ -1,0 +1,49 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { AuthGuard, type IAuthModuleOptions } from '@nestjs/passport';
+import { ApiError } from '../../common/errors/api-error';
+import { NORTHBOUND_REALM, TWILIO_REALM } from '../strategies/basic.strategies';
+
+/** One message whichever part of a credential failed, so a caller learns nothing from it. */
+export const INVALID_CREDENTIALS = 'Invalid or expired credentials';
+
+export function invalidCredentials(headers: Record<string, string> = {}): ApiError {
+  return new ApiError('UNAUTHORIZED', INVALID_CREDENTIALS, undefined, headers);
+}
+
+/**
+ * A passport guard that stores its result under its own request property (so several can run on
+ * one request) and turns every failure into the same 401.
+ */
+function passportGuard(strategy: string, property: string, challenge?: string) {
+  @Injectable()
+  class PassportGuard extends AuthGuard(strategy) {
+    override getAuthenticateOptions(): IAuthModuleOptions {
+      return { session: false, property };
+    }
+
+    override handleRequest<T>(error: unknown, user: T | false | null): T {
+      if (error || !user) {
+        throw invalidCredentials(challenge ? { 'WWW-Authenticate': challenge } : {});
+      }
+      return user;
+    }
+
+    override canActivate(context: ExecutionContext) {
+      return super.canActivate(context) as Promise<boolean>;
+    }
+  }
+  return PassportGuard;
+}
+
+export const JwtGuard = passportGuard('jwt', 'jwtUser');
+export const ApiKeyPassportGuard = passportGuard('api-key', 'apiKey');
+export const NorthboundAuthGuard = passportGuard(
+  'northbound-basic',
+  'tenantPrincipal',
+  `Basic realm="${NORTHBOUND_REALM}"`,
+);
+export const TwilioAuthGuard = passportGuard(
+  'twilio-basic',
+  'tenantPrincipal',
+  `Basic realm="${TWILIO_REALM}"`,
+);

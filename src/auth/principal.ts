@@ -1,0 +1,43 @@
+/** A tenant proven by one of its API keys and the `tenant` header. */
+export interface ApiKeyPrincipal {
+  tenantId: string;
+  tenantSlug: string;
+  apiKeyId: string;
+}
+
+/** Who called an `/apidev/v1` route: a user (from the JWT) using one of its tenant's API keys. */
+export interface ApiPrincipal extends ApiKeyPrincipal {
+  userId: string;
+}
+
+/** A tenant authenticated by HTTP Basic (an Asset Tracker, or a Twilio-compatible API client). */
+export interface TenantPrincipal {
+  tenantId: string;
+  credentialId: string;
+}
+
+export interface JwtClaims {
+  sub: string;
+  tid: string;
+}
+
+export interface VerifiedApiKey {
+  id: string;
+  tenantId: string;
+}
+
+export interface VerifiedUser {
+  id: string;
+  tenantId: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by `ApiAuthGuard`. */
+    principal?: ApiPrincipal;
+    /** Set by `ApiKeyGuard`. */
+    apiKeyPrincipal?: ApiKeyPrincipal;
+    /** Set by the HTTP Basic guards. */
+    tenantPrincipal?: TenantPrincipal;
+  }
+}

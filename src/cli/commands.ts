@@ -1,0 +1,178 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { USER_ROLES, type UserRole } from '../auth/entities/user.entity';
+import { TenantsService, type TenantRateLimits } from '../auth/tenants.service';
+
+export interface CommandOptions {
+  [name: string]: string | boolean | undefined;
+}
+
+export interface Command {
+  usage: string;
+  /** Returns what to print: an object (JSON with --json) or lines of text. */
+  run(
+    app: INestApplicationContext,
+    options: CommandOptions,
+  ): Promise<{ json: unknown; text: string }>;
+}
+
+export class UsageError extends Error {}
+
+function required(options: CommandOptions, name: string): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new UsageError(`--${name} is required`);
+  return value.trim();
+}
+
+function optional(options: CommandOptions, name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' ? value.trim() : undefined;
+}
+
+function positiveInteger(options: CommandOptions, name: string): number | undefined {
+  const value = optional(options, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`--${name} must be a whole number of at least 1 (got "${value}")`);
+  }
+  return Number(value);
+}
+
+const LIMIT_OPTIONS: [keyof TenantRateLimits, string, string][] = [
+  ['globalCapacity', 'global-capacity', 'tokens'],
+  ['globalRefill', 'global-refill', 'tokens/s'],
+  ['imeiCapacity', 'imei-capacity', 'tokens'],
+  ['imeiRefill', 'imei-refill', 'tokens/s'],
+];
+
+const tenants = (app: INestApplicationContext) => app.get(TenantsService);
+
+export const COMMANDS: Record<string, Command> = {
+  'tenant:create': {
+    usage: 'tenant:create --name <name> [--slug <slug>] [--json]',
+    async run(app, options) {
+      const created = await tenants(app).createTenant({
+        name: required(options, 'name'),
+        slug: optional(options, 'slug'),
+      });
+      return {
+        json: created,
+        text: [
+          `Tenant "${created.tenant}" created. Keep these secrets now: they are not shown again.`,
+          `  user:        ${created.username} / ${created.password}`,
+          `  API key:     ${created.apiKey}`,
+          `  northbound:  ${created.northbound.username} / ${created.northbound.password}`,
+          `  Account SID: ${created.accountSid}`,
+          `  auth token:  ${created.authToken}`,
+        ].join('\n'),
+      };
+    },
+  },
+  'tenant:list': {
+    usage: 'tenant:list [--json]',
+    async run(app) {
+      const list = await tenants(app).listTenants();
+      return {
+        json: list,
+        text: list.length
+          ? list.map((t) => `${t.slug}\t${t.name}\t${t.accountSid}\t${t.createdAt}`).join('\n')
+          : 'No tenants yet.',
+      };
+    },
+  },
+  'tenant:limits': {
+    usage:
+      'tenant:limits --tenant <slug> [--global-capacity N] [--global-refill N] ' +
+      '[--imei-capacity N] [--imei-refill N] [--reset] [--json]',
+    async run(app, options) {
+      const slug = required(options, 'tenant');
+      const changes: Partial<TenantRateLimits> = {};
+      for (const [field, option] of LIMIT_OPTIONS) {
+        const value = positiveInteger(options, option);
+        if (value !== undefined) changes[field] = value;
+      }
+      const reset = options.reset === true;
+      const changed = reset || Object.keys(changes).length > 0;
+      const limits = changed
+        ? await tenants(app).setRateLimits(slug, changes, { reset })
+        : await tenants(app).getRateLimits(slug);
+      const lines = LIMIT_OPTIONS.map(
+        ([field, option, unit]) =>
+          `  ${option.padEnd(16)} ${limits[field] === null ? '(server default)' : `${limits[field]} ${unit}`}`,
+      );
+      return {
+        json: { tenant: slug, limits },
+        text: [
+          `Telemetry rate limits of "${slug}":`,
+          ...lines,
+          ...(changed
+            ? ['Running servers apply them within RATE_LIMIT_TENANT_CACHE_TTL seconds (default 5).']
+            : []),
+        ].join('\n'),
+      };
+    },
+  },
+  'user:create': {
+    usage: `user:create --tenant <slug> --username <name> [--role ${USER_ROLES.join('|')}] [--json]`,
+    async run(app, options) {
+      const role = optional(options, 'role') ?? 'admin';
+      if (!USER_ROLES.includes(role as UserRole))
+        throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
+      const user = await tenants(app).createUser(
+        required(options, 'tenant'),
+        required(options, 'username'),
+        role as UserRole,
+      );
+      return { json: user, text: `User created: ${user.username} / ${user.password}` };
+    },
+  },
+  'apikey:create': {
+    usage: 'apikey:create --tenant <slug> [--label <label>] [--json]',
+    async run(app, options) {
+      const key = await tenants(app).createApiKey(
+        required(options, 'tenant'),
+        optional(options, 'label'),
+      );
+      return { json: { apiKey: key.key, prefix: key.prefix }, text: `API key: ${key.key}` };
+    },
+  },
+  'apikey:revoke': {
+    usage: 'apikey:revoke --tenant <slug> --key <key or fh_prefix>',
+    async run(app, options) {
+      const revoked = await tenants(app).revokeApiKey(
+        required(options, 'tenant'),
+        required(options, 'key'),
+      );
+      if (!revoked) throw new UsageError('No active API key of that tenant matches --key');
+      return {
+        json: { revoked },
+        text: 'API key revoked (running servers stop accepting it within AUTH_CACHE_TTL seconds).',
+      };
+    },
+  },
+  'northbound:create': {
+    usage: 'northbound:create --tenant <slug> [--label <label>] [--json]',
+    async run(app, options) {
+      const credential = await tenants(app).createNorthboundCredential(
+        required(options, 'tenant'),
+        optional(options, 'label'),
+      );
+      return {
+        json: credential,
+        text: `Northbound credential: ${credential.username} / ${credential.password}`,
+      };
+    },
+  },
+  'northbound:revoke': {
+    usage: 'northbound:revoke --tenant <slug> --username <username>',
+    async run(app, options) {
+      const revoked = await tenants(app).revokeNorthboundCredential(
+        required(options, 'tenant'),
+        required(options, 'username'),
+      );
+      if (!revoked)
+        throw new UsageError('No active northbound credential of that tenant has that username');
+      return { json: { revoked }, text: 'Northbound credential revoked.' };
+    },
+  },
+};

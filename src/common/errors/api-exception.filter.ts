@@ -1,0 +1,86 @@
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { requestIdOf } from '../http/request-id';
+import { ApiError, apiErrorBody, type ApiErrorCode } from './api-error';
+
+const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** body-parser's errors carry a `type`; these are the caller's fault, with a message that says why. */
+const BODY_PARSER_ERRORS: Record<string, [ApiErrorCode, string]> = {
+  'entity.parse.failed': ['VALIDATION_ERROR', 'The request body is not valid JSON'],
+  'entity.too.large': ['PAYLOAD_TOO_LARGE', 'The request body is larger than this server accepts'],
+  'encoding.unsupported': ['UNSUPPORTED_MEDIA_TYPE', 'The request body encoding is not supported'],
+  'charset.unsupported': ['UNSUPPORTED_MEDIA_TYPE', 'The request body charset is not supported'],
+  'request.aborted': ['BAD_REQUEST', 'The request was aborted before its body arrived'],
+  'request.size.invalid': ['BAD_REQUEST', 'The request body length does not match Content-Length'],
+};
+
+function exceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/** Turns anything thrown while serving a request into an `ApiError` the caller may see. */
+export function toApiError(exception: unknown): ApiError {
+  if (exception instanceof ApiError) return exception;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = CODE_BY_STATUS[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR');
+    return code === 'INTERNAL_ERROR'
+      ? new ApiError(code, 'Internal server error')
+      : new ApiError(code, exceptionMessage(exception));
+  }
+  const type = (exception as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && type in BODY_PARSER_ERRORS) {
+    const [code, message] = BODY_PARSER_ERRORS[type];
+    return new ApiError(code, message);
+  }
+  return new ApiError('INTERNAL_ERROR', 'Internal server error');
+}
+
+const logger = new Logger('ApiExceptionFilter');
+
+/** Writes the `/apidev/v1` error envelope. A 500 says nothing of its cause; the log does. */
+export function sendApiError(exception: unknown, request: Request, response: Response): void {
+  const error = toApiError(exception);
+  const requestId = requestIdOf(request);
+  const meta: Record<string, unknown> = {};
+  if (error.code === 'INTERNAL_ERROR') {
+    meta.requestId = requestId;
+    logger.error(
+      { err: exception, requestId, method: request.method, url: request.originalUrl },
+      'Unhandled error while serving a request',
+    );
+  }
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  response.set(error.headers).status(error.status).json(apiErrorBody(error, meta));
+}
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendApiError(exception, http.getRequest<Request>(), http.getResponse<Response>());
+  }
+}

@@ -1,0 +1,123 @@
+import { loadConfig } from './app-config';
+import { ConfigurationError } from './environment';
+
+/** The error `loadConfig` throws for an environment; fails the test when it does not throw one. */
+function configurationError(env: NodeJS.ProcessEnv): ConfigurationError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return error as ConfigurationError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.env).toBe('development');
+    expect(config.role).toBe('all');
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 3000, bodyLimitBytes: 1024 * 1024 });
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.migrationsRun).toBe(true);
+    expect(config.redis.url).toBeUndefined();
+    expect(config.auth.jwt).toBeUndefined();
+    expect(config.auth.jwtTtlSeconds).toBe(3600);
+    expect(config.auth.credentialCacheTtlMs).toBe(30_000);
+    expect(config.log.level).toBe('info');
+    expect(config.telemetry.maxPoints).toBe(1000);
+    expect(config.rateLimit.global).toEqual({ capacity: 180, refillPerSecond: 30 });
+    expect(config.rateLimit.imei).toEqual({ capacity: 90, refillPerSecond: 15 });
+  });
+
+  it('reads the values an operator sets, converting numbers and booleans', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      ROLE: 'worker',
+      DATABASE_URL: 'postgresql://fleet@db:5432/fleethub',
+      MIGRATIONS_RUN: 'off',
+      JWT_SECRET: 'x'.repeat(32),
+      AUTH_CACHE_TTL: '0',
+      TELEMETRY_MAX_POINTS: '50',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.role).toBe('worker');
+    expect(config.database.url).toBe('postgresql://fleet@db:5432/fleethub');
+    expect(config.database.migrationsRun).toBe(false);
+    expect(config.auth.jwt).toEqual({ algorithm: 'HS256', secret: 'x'.repeat(32) });
+    expect(config.auth.credentialCacheTtlMs).toBe(0);
+    expect(config.telemetry.maxPoints).toBe(50);
+  });
+
+  it('ignores variables that are not FleetHub settings', () => {
+    expect(loadConfig({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' }).http.port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['ROLE', 'scheduler'],
+    ['MIGRATIONS_RUN', 'maybe'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('rejects %s=%s, naming the variable and the value', (name, value) => {
+    const error = configurationError({ [name]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name} `));
+    expect(error.message).toContain(`(got "${value}")`);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://fleet:hunter2@db/fleethub'],
+    ['REDIS_URL', 'memcached://:hunter2@cache'],
+    ['JWT_SECRET', 'hunter2-is-too-short'],
+    ['JWT_PRIVATE_KEY', 'hunter2-not-a-pem'],
+  ])('rejects a bad secret %s without echoing its value', (name, value) => {
+    const error = configurationError({ [name]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).toContain(name);
+    expect(error.message).not.toContain('hunter2');
+    expect(error.message).not.toContain(value);
+  });
+
+  it('explains what a bad DATABASE_URL and a short JWT_SECRET must be', () => {
+    expect(configurationError({ DATABASE_URL: 'mysql://x' }).message).toBe(
+      'Invalid configuration: DATABASE_URL must be a postgres:// URL',
+    );
+    expect(configurationError({ JWT_SECRET: 'short' }).message).toBe(
+      'Invalid configuration: JWT_SECRET must be at least 32 characters',
+    );
+  });
+
+  it('requires a JWT key in production', () => {
+    const error = configurationError({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://fleet@db/fleethub',
+    });
+    expect(error.message).toContain('JWT_SECRET');
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).auth.jwt,
+    ).toBeDefined();
+  });
+
+  it('refuses a JWT private key without its public key', () => {
+    const error = configurationError({
+      JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
+    });
+    expect(error.message).toContain('JWT_PUBLIC_KEY');
+  });
+
+  it('reports every bad variable in one message', () => {
+    const error = configurationError({
+      PORT: 'abc',
+      ROLE: 'scheduler',
+      MIGRATIONS_RUN: 'maybe',
+      JWT_SECRET: 'short',
+    });
+    expect(error.problems).toHaveLength(4);
+    for (const name of ['PORT', 'ROLE', 'MIGRATIONS_RUN', 'JWT_SECRET']) {
+      expect(error.message).toContain(name);
+    }
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,103 @@
+import { ConfigurationError, EnvironmentVariables, validateEnvironment } from './environment';
+
+export type Role = EnvironmentVariables['ROLE'];
+
+export type JwtKeys =
+  | { algorithm: 'HS256'; secret: string }
+  | { algorithm: 'RS256'; publicKey: string; privateKey?: string };
+
+export interface TokenBucketLimits {
+  capacity: number;
+  refillPerSecond: number;
+}
+
+/** The typed configuration every other module reads; built once, from the environment, at boot. */
+export interface AppConfig {
+  env: EnvironmentVariables['NODE_ENV'];
+  role: Role;
+  http: { host: string; port: number; bodyLimitBytes: number };
+  dataDir: string;
+  database: {
+    /** Absent on the embedded default until the embedded server has started. */
+    url?: string;
+    poolSize: number;
+    migrationsRun: boolean;
+    embeddedPort: number;
+  };
+  redis: { url?: string };
+  queue: { prefix: string; workerConcurrency: number; writers: number };
+  auth: {
+    /** Absent on the embedded default until a local secret has been generated. */
+    jwt?: JwtKeys;
+    jwtTtlSeconds: number;
+    credentialCacheTtlMs: number;
+  };
+  log: { level: EnvironmentVariables['LOG_LEVEL'] };
+  telemetry: { maxPoints: number };
+  rateLimit: {
+    /** Telemetry token buckets: per user, and per IMEI (defaults; tenants may override them). */
+    global: TokenBucketLimits;
+    imei: TokenBucketLimits;
+    /** The plain request limit of the other `/apidev/v1` routes, per tenant. */
+    apiPerMinute: number;
+    tenantCacheTtlMs: number;
+  };
+}
+
+/** The configuration once every value the process needs is known (see `resolveLocalDefaults`). */
+export type ResolvedAppConfig = AppConfig & {
+  database: AppConfig['database'] & { url: string };
+  auth: AppConfig['auth'] & { jwt: JwtKeys };
+};
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+function jwtKeys(env: EnvironmentVariables): JwtKeys | undefined {
+  if (env.JWT_PUBLIC_KEY) {
+    return { algorithm: 'RS256', publicKey: env.JWT_PUBLIC_KEY, privateKey: env.JWT_PRIVATE_KEY };
+  }
+  return env.JWT_SECRET ? { algorithm: 'HS256', secret: env.JWT_SECRET } : undefined;
+}
+
+export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = validateEnvironment(processEnv);
+  const jwt = jwtKeys(env);
+  if (env.NODE_ENV === 'production') {
+    const missing: string[] = [];
+    if (!jwt) missing.push('JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production');
+    if (missing.length > 0) throw new ConfigurationError(missing);
+  }
+  if (env.JWT_PRIVATE_KEY && !env.JWT_PUBLIC_KEY) {
+    throw new ConfigurationError(['JWT_PRIVATE_KEY needs JWT_PUBLIC_KEY beside it']);
+  }
+  return {
+    env: env.NODE_ENV,
+    role: env.ROLE,
+    http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    dataDir: env.DATA_DIR,
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      migrationsRun: env.MIGRATIONS_RUN,
+      embeddedPort: env.EMBEDDED_POSTGRES_PORT,
+    },
+    redis: { url: env.REDIS_URL },
+    queue: {
+      prefix: env.QUEUE_PREFIX,
+      workerConcurrency: env.WORKER_CONCURRENCY,
+      writers: env.WORKER_WRITERS,
+    },
+    auth: { jwt, jwtTtlSeconds: env.JWT_TTL, credentialCacheTtlMs: env.AUTH_CACHE_TTL * 1000 },
+    log: { level: env.LOG_LEVEL },
+    telemetry: { maxPoints: env.TELEMETRY_MAX_POINTS },
+    rateLimit: {
+      global: {
+        capacity: env.RATE_LIMIT_GLOBAL_CAPACITY,
+        refillPerSecond: env.RATE_LIMIT_GLOBAL_REFILL,
+      },
+      imei: { capacity: env.RATE_LIMIT_IMEI_CAPACITY, refillPerSecond: env.RATE_LIMIT_IMEI_REFILL },
+      apiPerMinute: env.RATE_LIMIT_API_PER_MINUTE,
+      tenantCacheTtlMs: env.RATE_LIMIT_TENANT_CACHE_TTL * 1000,
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { Transform, plainToInstance } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const ROLES = ['api', 'worker', 'all'] as const;
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+  return value;
+};
+
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable FleetHub reads, with its rules and default.
+ * `.env.example` lists the same variables; keep the two in step.
+ */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @IsIn(ROLES)
+  ROLE: (typeof ROLES)[number] = 'all';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './.data';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_POSTGRES_PORT = 54329;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'must be a PEM public key' })
+  JWT_PUBLIC_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/-----BEGIN (RSA )?PRIVATE KEY-----/, { message: 'must be a PEM private key' })
+  JWT_PRIVATE_KEY?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  JWT_TTL = 3600;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  AUTH_CACHE_TTL = 30;
+
+  /** Redis key prefix of the job queues: several FleetHub installations can share one Redis. */
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1-64 letters, digits, ":", "_" or "-"' })
+  QUEUE_PREFIX = 'fleethub';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WORKER_CONCURRENCY = 32;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  WORKER_WRITERS = 2;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  TELEMETRY_MAX_POINTS = 1000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_GLOBAL_CAPACITY = 180;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_GLOBAL_REFILL = 30;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_IMEI_CAPACITY = 90;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_IMEI_REFILL = 15;
+
+  /** Requests per minute per tenant on the `/apidev/v1` routes without token buckets. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_API_PER_MINUTE = 1200;
+
+  /** Seconds a tenant's rate-limit overrides stay cached in each process (0: read every time). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  RATE_LIMIT_TENANT_CACHE_TTL = 5;
+}
+
+/** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'JWT_PRIVATE_KEY']);
+
+export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
+  // whitelist drops every variable that is not FleetHub's, so the rest of the environment is ignored.
+  const parsed = plainToInstance(EnvironmentVariables, env);
+  const problems = validateSync(parsed, { whitelist: true }).map((error) => {
+    const shown = SECRET_VARIABLES.has(error.property)
+      ? ''
+      : ` (got "${String(env[error.property])}")`;
+    const rules = Object.values(error.constraints ?? {}).map((rule) =>
+      rule.replace(`${error.property} `, ''),
+    );
+    return `${error.property} ${rules.join(', ')}${shown}`;
+  });
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return parsed;
+}

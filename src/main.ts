@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { HTTP_APP_OPTIONS, configureApp } from './app.setup';
+import { seedDemoTenant } from './auth/demo-tenant';
+import { TenantsService } from './auth/tenants.service';
+import { nestLogLevels } from './common/logging';
+import { loadConfigOrExit } from './config/load-config-or-exit';
+import { prepareRuntime } from './runtime';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  NestLogger.overrideLogger(nestLogLevels(config.log.level));
+  const runtime = await prepareRuntime(config);
+  const module = AppModule.forRoot(runtime.config);
+
+  let app: INestApplicationContext;
+  if (config.role === 'worker') {
+    app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+    app.useLogger(app.get(Logger));
+    await app.init();
+  } else {
+    const http = await NestFactory.create<NestExpressApplication>(module, HTTP_APP_OPTIONS);
+    configureApp(http, config);
+    await http.listen(config.http.port, config.http.host);
+    app = http;
+  }
+  const logger = app.get(Logger);
+  logger.log(
+    `FleetHub started: role=${config.role}${config.role === 'worker' ? '' : `, http://${config.http.host}:${config.http.port}`}`,
+  );
+
+  if (runtime.embedded) {
+    const demo = await seedDemoTenant(app.get(TenantsService), config.dataDir);
+    if (demo) {
+      process.stdout.write(
+        `\nCreated the demo tenant. Its credentials are shown once here and kept in ${demo.file}:\n` +
+          `${JSON.stringify(demo.credentials, null, 2)}\n\n`,
+      );
+    }
+  }
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: finishing in-flight work, then stopping`);
+    await app.close();
+    await runtime.shutdown();
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void stop(signal));
+  process.once('SIGINT', (signal) => void stop(signal));
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `FleetHub failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});

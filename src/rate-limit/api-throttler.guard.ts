@@ -1,0 +1,80 @@
+import { HttpException, Injectable, type ExecutionContext } from '@nestjs/common';
+import {
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerRequest,
+} from '@nestjs/throttler';
+import type { Request } from 'express';
+import { createHash } from 'node:crypto';
+import { ApiError } from '../common/errors/api-error';
+
+/** The window of the plain request limit (RATE_LIMIT_API_PER_MINUTE requests per window). */
+export const API_LIMIT_WINDOW_MS = 60_000;
+
+/** Only the `/apidev` family is limited; health, metrics and docs never are. */
+const LIMITED_PATH = /^\/apidev\//;
+
+const WARNING_INTERVAL_MS = 10_000;
+
+/**
+ * The plain request limit of the `/apidev/v1` routes, @nestjs/throttler's standard mechanism,
+ * registered as a global guard: RATE_LIMIT_API_PER_MINUTE requests per minute per tenant (the
+ * `tenant` header; by client IP without one), across all those routes, counted in Redis when
+ * REDIS_URL is set. Being global, it runs before authentication, so floods of bad credentials
+ * are limited too. The telemetry route opts out (`@SkipThrottle()`): its token buckets replace it.
+ *
+ * When Redis cannot answer, requests pass (fail open): this limit only guards against abuse, and
+ * the routes behind it (token issue, device queries) do not need Redis to work.
+ */
+@Injectable()
+export class ApiThrottlerGuard extends ThrottlerGuard {
+  private lastWarningAt = -Infinity;
+
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return Promise.resolve(true);
+    const request = context.switchToHttp().getRequest<Request>();
+    return Promise.resolve(!LIMITED_PATH.test(request.path));
+  }
+
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    const { headers, ip } = request as unknown as Request;
+    const tenant = typeof headers.tenant === 'string' ? headers.tenant.trim() : '';
+    return Promise.resolve(tenant ? `tenant:${tenant}` : `ip:${ip ?? 'unknown'}`);
+  }
+
+  /** One count per tracker across every limited route (the default key is per route). */
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
+    return `${name}:${createHash('sha256').update(tracker).digest('hex')}`;
+  }
+
+  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    try {
+      return await super.handleRequest(request);
+    } catch (error) {
+      if (error instanceof ApiError || error instanceof HttpException) throw error;
+      if (Date.now() - this.lastWarningAt > WARNING_INTERVAL_MS) {
+        this.lastWarningAt = Date.now();
+        this.logger.warn(`Request limit not checked, letting requests through: ${String(error)}`);
+      }
+      return true;
+    }
+  }
+
+  protected override throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const retryAfterSeconds = Math.max(1, detail.timeToBlockExpire);
+    throw new ApiError(
+      'RATE_LIMITED',
+      `Too many requests for this tenant: at most ${detail.limit} per minute; ` +
+        `retry in ${retryAfterSeconds} s`,
+      { bucket: 'api', limit: detail.limit, remaining: 0, retryAfterSeconds },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}

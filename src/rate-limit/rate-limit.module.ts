@@ -1,0 +1,56 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import type Redis from 'ioredis';
+import { AuthModule } from '../auth/auth.module';
+import type { AppConfig } from '../config/app-config';
+import { REDIS } from '../redis/redis.module';
+import { API_LIMIT_WINDOW_MS, ApiThrottlerGuard } from './api-throttler.guard';
+import { BucketStore } from './bucket-store';
+import { Clock, SystemClock } from './clock';
+import { MemoryBucketStore } from './memory-bucket.store';
+import { RedisBucketStore } from './redis-bucket.store';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { TelemetryRateLimiter } from './telemetry-rate-limiter';
+import { TenantLimitsService } from './tenant-limits.service';
+
+const OPTIONAL_REDIS = { token: REDIS, optional: true };
+
+/**
+ * Rate limits. With REDIS_URL, the token buckets and the request counters live in Redis and
+ * hold across every API process; without, in this process's memory (the embedded default).
+ * Global, so the telemetry route's guard resolves its limiter wherever it is used.
+ */
+@Global()
+@Module({})
+export class RateLimitModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const keyPrefix = `${config.queue.prefix}:rl`;
+    return {
+      module: RateLimitModule,
+      imports: [
+        AuthModule,
+        ThrottlerModule.forRootAsync({
+          inject: [OPTIONAL_REDIS],
+          useFactory: (redis?: Redis): ThrottlerModuleOptions => ({
+            throttlers: [{ ttl: API_LIMIT_WINDOW_MS, limit: config.rateLimit.apiPerMinute }],
+            ...(redis ? { storage: new RedisThrottlerStorage(redis, keyPrefix) } : {}),
+          }),
+        }),
+      ],
+      providers: [
+        { provide: Clock, useClass: SystemClock },
+        {
+          provide: BucketStore,
+          inject: [Clock, OPTIONAL_REDIS],
+          useFactory: (clock: Clock, redis?: Redis): BucketStore =>
+            redis ? new RedisBucketStore(redis) : new MemoryBucketStore(clock),
+        },
+        TenantLimitsService,
+        TelemetryRateLimiter,
+        { provide: APP_GUARD, useClass: ApiThrottlerGuard },
+      ],
+      exports: [Clock, BucketStore, TenantLimitsService, TelemetryRateLimiter],
+    };
+  }
+}

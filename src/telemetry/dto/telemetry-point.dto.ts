@@ -1,0 +1,155 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { EVENT_CODE_LIST } from '../event-codes';
+import {
+  DATETIME_FORMAT_MESSAGE,
+  datetimeProblem,
+  isCoordinate,
+  isNonNegativeDecimal,
+} from '../telemetry-point.rules';
+
+/** Text PostgreSQL can store: no NUL, no unpaired UTF-16 surrogate (the same pattern as the schema's). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what it rules out
+const STORABLE_TEXT = /^[^\u0000\uD800-\uDFFF]*$/u;
+
+/** Optional means "may be absent": unlike `@IsOptional()`, an explicit null is still checked (and fails). */
+const IsOptional = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+
+function satisfies(
+  test: (value: string) => boolean,
+  message: string,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'telemetryRule',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `$property ${message}`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && test(value) },
+    });
+}
+
+/**
+ * One telemetry point, as the spec defines it. This class documents the contract (OpenAPI) and is
+ * the reference the compiled hot-path validator is tested against.
+ */
+export class TelemetryPointDto {
+  @ApiProperty({ maxLength: 50, example: '352093081234567', description: 'Device IMEI identifier' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  @Matches(STORABLE_TEXT)
+  imei!: string;
+
+  @ApiProperty({ enum: EVENT_CODE_LIST, example: '101', description: 'Event code' })
+  @IsString()
+  @MaxLength(20)
+  @IsIn(EVENT_CODE_LIST)
+  eventcode!: string;
+
+  @ApiProperty({ description: 'Whether the GPS has a valid fix' })
+  @IsBoolean()
+  fix!: boolean;
+
+  @ApiProperty({
+    maxLength: 40,
+    example: '2026-04-04T14:30:00',
+    description: 'Reading time, ISO 8601 without timezone (UTC), at most 10 minutes ahead',
+  })
+  @IsString()
+  @MaxLength(40)
+  @satisfies((value) => datetimeProblem(value, Date.now()) === undefined, DATETIME_FORMAT_MESSAGE)
+  datetime!: string;
+
+  @ApiProperty({ maxLength: 25, example: '-34.6037', description: 'Decimal degrees, -90..90' })
+  @IsString()
+  @MaxLength(25)
+  @satisfies((value) => isCoordinate(value, 90), 'must be a decimal number from -90 to 90')
+  latitude!: string;
+
+  @ApiProperty({ maxLength: 25, example: '-58.3816', description: 'Decimal degrees, -180..180' })
+  @IsString()
+  @MaxLength(25)
+  @satisfies((value) => isCoordinate(value, 180), 'must be a decimal number from -180 to 180')
+  longitude!: string;
+
+  @ApiProperty({ example: 25, description: 'Altitude in meters' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  altitude!: number;
+
+  @ApiProperty({ example: 45, minimum: 0, description: 'Speed in km/h' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  speed!: number;
+
+  @ApiProperty({ example: 180, minimum: 0, maximum: 360, description: 'Heading in degrees' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(360)
+  heading!: number;
+
+  @ApiPropertyOptional({ example: 12, minimum: 0, maximum: 255 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(255)
+  satellites?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  ignition?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 30, example: '3.5', description: 'GPS accuracy in meters' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(30)
+  @satisfies(isNonNegativeDecimal, 'must be a non-negative decimal number')
+  accuracy?: string;
+
+  @ApiPropertyOptional({ maxLength: 50, example: '125430', description: 'Odometer in km' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  @satisfies(isNonNegativeDecimal, 'must be a non-negative decimal number')
+  odometer?: string;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'Hour meter reading' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  horometer?: number;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'Reverse-geocoded address' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @Matches(STORABLE_TEXT)
+  address?: string;
+}
+
+export class TelemetryAcceptedDto {
+  @ApiProperty({ example: 2 })
+  accepted!: number;
+
+  @ApiProperty({ example: 0, description: 'Always 0: a batch is accepted or rejected whole' })
+  rejected!: number;
+
+  @ApiProperty({ example: 'OK' })
+  status!: 'OK';
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DeviceDataWriter,
+  type DeviceDataBatch,
+  type EventInput,
+  type PositionInput,
+  type WriteResult,
+} from '../devices/device-data.writer';
+import { EVENT_CODES, POSITION_REPORT_CODES, type EventCode } from './event-codes';
+import type { TelemetryPoint } from './telemetry-point.schema';
+import type { IngestTelemetryJob } from './telemetry.queue';
+
+const optionalNumber = (value: string | undefined) => (value === undefined ? null : Number(value));
+
+function toPosition(point: TelemetryPoint): PositionInput {
+  return {
+    deviceExternalId: point.imei,
+    recordedAt: `${point.datetime}Z`,
+    eventcode: point.eventcode,
+    fix: point.fix,
+    lat: Number(point.latitude),
+    lon: Number(point.longitude),
+    altitude: point.altitude,
+    speed: point.speed,
+    heading: point.heading,
+    satellites: point.satellites ?? null,
+    ignition: point.ignition ?? null,
+    accuracy: optionalNumber(point.accuracy),
+    odometer: optionalNumber(point.odometer),
+    horometer: point.horometer ?? null,
+    address: point.address ?? null,
+  };
+}
+
+function toEvent(point: TelemetryPoint): EventInput {
+  return {
+    deviceExternalId: point.imei,
+    occurredAt: `${point.datetime}Z`,
+    type: EVENT_CODES[point.eventcode as EventCode],
+    code: point.eventcode,
+    data: {
+      fix: point.fix,
+      lat: Number(point.latitude),
+      lon: Number(point.longitude),
+      speed: point.speed,
+    },
+  };
+}
+
+/**
+ * Stores one accepted telemetry batch: every point as a position, and every point whose code is
+ * not a periodic position report also as a device event. Idempotent: a retried job stores nothing twice.
+ */
+@Injectable()
+export class TelemetryIngestService {
+  constructor(private readonly writer: DeviceDataWriter) {}
+
+  /** Stores several jobs in one statement (a worker's coalesced group). */
+  ingest(jobs: IngestTelemetryJob[]): Promise<WriteResult> {
+    return this.writer.write(jobs.map(toBatch));
+  }
+}
+
+function toBatch(job: IngestTelemetryJob): DeviceDataBatch {
+  const points = JSON.parse(job.points) as TelemetryPoint[];
+  return {
+    tenantId: job.tenantId,
+    kind: 'tracker',
+    source: 'telemetry',
+    receivedAt: job.receivedAt,
+    positions: points.map(toPosition),
+    events: points.filter((point) => !POSITION_REPORT_CODES.has(point.eventcode)).map(toEvent),
+  };
+}

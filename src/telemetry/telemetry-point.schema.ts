@@ -1,0 +1,58 @@
+import type { SchemaObject } from 'ajv';
+import { EVENT_CODE_LIST } from './event-codes';
+
+/** A telemetry point as it arrives: the spec's fields, JSON types and limits. */
+export interface TelemetryPoint {
+  imei: string;
+  eventcode: string;
+  fix: boolean;
+  datetime: string;
+  latitude: string;
+  longitude: string;
+  altitude: number;
+  speed: number;
+  heading: number;
+  satellites?: number;
+  ignition?: boolean;
+  accuracy?: string;
+  odometer?: string;
+  horometer?: number;
+  address?: string;
+}
+
+/** Text PostgreSQL can store: no NUL, no unpaired UTF-16 surrogate (ajv compiles patterns with the `u` flag). */
+const STORABLE_TEXT = '^[^\\u0000\\uD800-\\uDFFF]*$';
+
+/** The structural half of the point contract, compiled by ajv; `telemetry-point.rules.ts` holds the rest. */
+export const TELEMETRY_POINT_SCHEMA: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'imei',
+    'eventcode',
+    'fix',
+    'datetime',
+    'latitude',
+    'longitude',
+    'altitude',
+    'speed',
+    'heading',
+  ],
+  properties: {
+    imei: { type: 'string', minLength: 1, maxLength: 50, pattern: STORABLE_TEXT },
+    eventcode: { type: 'string', maxLength: 20, enum: EVENT_CODE_LIST },
+    fix: { type: 'boolean' },
+    datetime: { type: 'string', maxLength: 40 },
+    latitude: { type: 'string', maxLength: 25 },
+    longitude: { type: 'string', maxLength: 25 },
+    altitude: { type: 'number' },
+    speed: { type: 'number', minimum: 0 },
+    heading: { type: 'number', minimum: 0, maximum: 360 },
+    satellites: { type: 'integer', minimum: 0, maximum: 255 },
+    ignition: { type: 'boolean' },
+    accuracy: { type: 'string', maxLength: 30 },
+    odometer: { type: 'string', maxLength: 50 },
+    horometer: { type: 'number', minimum: 0 },
+    address: { type: 'string', maxLength: 500, pattern: STORABLE_TEXT },
+  },
+};

@@ -1,0 +1,69 @@
+import { Controller, HttpCode, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { ApiAuth, CurrentPrincipal } from '../auth/decorators';
+import type { ApiPrincipal } from '../auth/principal';
+import { ok, type ApiResponse } from '../common/http/envelope';
+import { requestIdOf } from '../common/http/request-id';
+import { TelemetryThrottlerGuard } from '../rate-limit/telemetry-throttler.guard';
+import { TelemetryAcceptedDto, TelemetryPointDto } from './dto/telemetry-point.dto';
+import { TelemetryService } from './telemetry.service';
+
+/**
+ * The raw bytes can be forwarded as they are only when they are UTF-8 (the JSON default). A leading
+ * byte order mark, which body-parser ignores, is dropped: the worker's JSON.parse would not.
+ */
+function utf8Body(request: RawBodyRequest<Request>): string | undefined {
+  const charset = /charset=([^;]+)/i
+    .exec(request.headers['content-type'] ?? '')?.[1]
+    ?.trim()
+    .toLowerCase();
+  return request.rawBody && (!charset || charset === 'utf-8' || charset === 'utf8')
+    ? request.rawBody.toString('utf8').replace(/^\uFEFF/, '')
+    : undefined;
+}
+
+@ApiTags('telemetry')
+@Controller('apidev/v1/telemetry')
+export class TelemetryController {
+  constructor(private readonly telemetry: TelemetryService) {}
+
+  @Post()
+  @HttpCode(200)
+  // Auth, then the token buckets, then (in the service) validation: invalid batches pay too.
+  @ApiAuth(TelemetryThrottlerGuard)
+  // The token buckets replace the plain per-tenant request limit of the other routes.
+  @SkipThrottle()
+  @ApiOperation({
+    summary: 'Ingest a batch of telemetry points',
+    description:
+      'Validates the whole batch (accepted or rejected whole), queues it and answers; points become ' +
+      'queryable shortly after. Rate limited by two token buckets, per user (180 tokens, 30/s) and ' +
+      'per IMEI (90 tokens, 15/s), each charged ceil(points / 20) tokens; every answer carries ' +
+      'X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset for the user bucket.',
+  })
+  @ApiBody({ type: [TelemetryPointDto] })
+  @ApiOkResponse({ type: TelemetryAcceptedDto })
+  @ApiTooManyRequestsResponse({
+    description: 'A token bucket lacks the tokens (nothing was taken); see Retry-After',
+  })
+  async ingest(
+    @CurrentPrincipal() principal: ApiPrincipal,
+    @Req() request: RawBodyRequest<Request>,
+  ): Promise<ApiResponse<TelemetryAcceptedDto>> {
+    const accepted = await this.telemetry.accept(principal, {
+      body: request.body as unknown,
+      raw: utf8Body(request),
+      requestId: requestIdOf(request),
+      receivedAt: Date.now(),
+    });
+    return ok({ accepted, rejected: 0, status: 'OK' });
+  }
+}

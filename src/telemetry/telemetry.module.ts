@@ -1,0 +1,41 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BullModule } from '@nestjs/bull';
+import { AuthModule } from '../auth/auth.module';
+import type { AppConfig } from '../config/app-config';
+import { DevicesModule } from '../devices/devices.module';
+import { TelemetryBatchValidator } from './telemetry-batch.validator';
+import { TelemetryIngestService } from './telemetry-ingest.service';
+import { TelemetryQueueWorker } from './telemetry-queue.worker';
+import { InlineTelemetrySink, QueueTelemetrySink, TelemetrySink } from './telemetry-sink';
+import { TelemetryController } from './telemetry.controller';
+import { TELEMETRY_QUEUE } from './telemetry.queue';
+import { TelemetryService } from './telemetry.service';
+
+/**
+ * POST /apidev/v1/telemetry. With Redis, the API queues each batch and workers store it; without,
+ * the API stores it before answering.
+ */
+@Module({})
+export class TelemetryModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const queued = Boolean(config.redis.url);
+    const serves = config.role !== 'worker';
+    const consumes = queued && config.role !== 'api';
+    return {
+      module: TelemetryModule,
+      imports: [
+        AuthModule,
+        DevicesModule,
+        ...(queued ? [BullModule.registerQueue({ name: TELEMETRY_QUEUE })] : []),
+      ],
+      controllers: serves ? [TelemetryController] : [],
+      providers: [
+        TelemetryBatchValidator,
+        TelemetryIngestService,
+        TelemetryService,
+        { provide: TelemetrySink, useClass: queued ? QueueTelemetrySink : InlineTelemetrySink },
+        ...(consumes ? [TelemetryQueueWorker] : []),
+      ],
+    };
+  }
+}

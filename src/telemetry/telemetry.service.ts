@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { ApiPrincipal } from '../auth/principal';
+import { TelemetryBatchValidator } from './telemetry-batch.validator';
+import { TelemetrySink } from './telemetry-sink';
+
+export interface ReceivedBatch {
+  /** The parsed JSON body. */
+  body: unknown;
+  /** The body's bytes as received, when they are UTF-8 JSON: forwarded without re-serialising. */
+  raw?: string;
+  requestId: string;
+  receivedAt: number;
+}
+
+/** The ingestion hot path: validate the whole batch, hand it to the sink, count what was accepted. */
+@Injectable()
+export class TelemetryService {
+  constructor(
+    private readonly validator: TelemetryBatchValidator,
+    private readonly sink: TelemetrySink,
+  ) {}
+
+  async accept(principal: ApiPrincipal, batch: ReceivedBatch): Promise<number> {
+    const points = this.validator.validate(batch.body, batch.receivedAt);
+    await this.sink.submit({
+      tenantId: principal.tenantId,
+      requestId: batch.requestId,
+      receivedAt: new Date(batch.receivedAt).toISOString(),
+      points: batch.raw ?? JSON.stringify(points),
+    });
+    return points.length;
+  }
+}

@@ -1,0 +1,197 @@
+import type { TenantCredentials } from '../src/auth/tenants.service';
+import { apiHeaders, issueToken, tenantIdOf } from './factories/tenant.factory';
+import { UNAUTHORIZED } from './utils/api-envelope';
+import { runCli, type CliResult } from './utils/cli';
+import { PROBE_PATH, ProbeController } from './utils/probe.controller';
+import { createTestApp, type TestApp } from './utils/test-app';
+import { createTestDatabase } from './utils/test-database';
+
+/** Each command starts a Node process with ts-node and connects to PostgreSQL: a few seconds. */
+jest.setTimeout(90_000);
+
+const CREDENTIAL_KEYS = [
+  'accountSid',
+  'apiKey',
+  'authToken',
+  'northbound',
+  'password',
+  'tenant',
+  'username',
+];
+
+describe('operator CLI (src/cli/main.ts, as a child process)', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let cli: (...args: string[]) => Promise<CliResult>;
+  /** `tenant:create --name "Cli Fleet" --json`, run once against the fresh database. */
+  let created: CliResult;
+  let credentials: TenantCredentials;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    cli = (...args) => runCli(args, { DATABASE_URL: database.url });
+    created = await cli('tenant:create', '--name', 'Cli Fleet', '--json');
+    if (created.code !== 0) {
+      throw new Error(`tenant:create exited ${created.code}: ${created.stderr}`);
+    }
+    credentials = JSON.parse(created.stdout) as TenantCredentials;
+  });
+  afterAll(() => database.drop());
+
+  describe('tenant:create --json', () => {
+    it('exits 0 and prints exactly one JSON object, on one line, and nothing else', () => {
+      expect(created.code).toBe(0);
+      expect(created.stdout.endsWith('\n')).toBe(true);
+      expect(created.stdout.trimEnd().split('\n')).toHaveLength(1);
+      expect(JSON.parse(created.stdout)).toEqual(expect.any(Object));
+      expect(Array.isArray(JSON.parse(created.stdout))).toBe(false);
+    });
+
+    it('holds the tenant and all its credentials, under exactly the contract keys', () => {
+      expect(Object.keys(credentials).sort()).toEqual(CREDENTIAL_KEYS);
+      expect(Object.keys(credentials.northbound).sort()).toEqual(['password', 'username']);
+      expect(credentials).toEqual({
+        tenant: 'cli-fleet',
+        username: 'admin',
+        password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
+        apiKey: expect.stringMatching(/^fh_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/),
+        northbound: {
+          username: expect.stringMatching(/^nb_[0-9a-f]{16}$/),
+          password: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+        },
+        accountSid: expect.stringMatching(/^AC[0-9a-f]{32}$/),
+        authToken: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
+    });
+
+    it('writes no secret to stderr', () => {
+      for (const secret of [
+        credentials.password,
+        credentials.apiKey,
+        credentials.northbound.password,
+        credentials.authToken,
+      ]) {
+        expect(created.stderr).not.toContain(secret);
+      }
+    });
+  });
+
+  describe('a script using the printed credentials against the API', () => {
+    let testApp: TestApp;
+    beforeAll(async () => {
+      testApp = await createTestApp({
+        databaseUrl: database.url,
+        extraControllers: [ProbeController],
+        env: { AUTH_CACHE_TTL: '0' },
+      });
+    });
+    afterAll(() => testApp.close());
+
+    it('gets a JWT, then calls a dual-auth route as that tenant', async () => {
+      const token = await issueToken(testApp, credentials);
+      const response = await testApp.http
+        .get(PROBE_PATH)
+        .set(apiHeaders(credentials, token))
+        .expect(200);
+      expect((response.body as { data: unknown }).data).toMatchObject({
+        tenantId: await tenantIdOf(testApp, 'cli-fleet'),
+        tenantSlug: 'cli-fleet',
+      });
+    });
+
+    it('can use the northbound and Twilio credentials it printed', async () => {
+      const tenantId = await tenantIdOf(testApp, 'cli-fleet');
+      const northbound = await testApp.http
+        .get(`${PROBE_PATH}/northbound`)
+        .auth(credentials.northbound.username, credentials.northbound.password)
+        .expect(200);
+      const twilio = await testApp.http
+        .get(`${PROBE_PATH}/twilio`)
+        .auth(credentials.accountSid, credentials.authToken)
+        .expect(200);
+      expect((northbound.body as { data: { tenantId: string } }).data.tenantId).toBe(tenantId);
+      expect((twilio.body as { data: { tenantId: string } }).data.tenantId).toBe(tenantId);
+    });
+
+    it('apikey:revoke stops the key at once (AUTH_CACHE_TTL=0)', async () => {
+      const headers = apiHeaders(credentials, await issueToken(testApp, credentials));
+      await testApp.http.get(PROBE_PATH).set(headers).expect(200);
+
+      const revoked = await cli(
+        'apikey:revoke',
+        '--tenant',
+        'cli-fleet',
+        '--key',
+        credentials.apiKey,
+      );
+      expect(revoked.code).toBe(0);
+      expect(revoked.stdout).toContain('API key revoked');
+
+      const protectedCall = await testApp.http.get(PROBE_PATH).set(headers);
+      expect(protectedCall.status).toBe(401);
+      expect(protectedCall.body).toEqual(UNAUTHORIZED);
+      const tokenCall = await testApp.http
+        .post('/apidev/v1/auth/token')
+        .set({ 'X-API-Key': credentials.apiKey, tenant: credentials.tenant })
+        .send({ username: credentials.username, password: credentials.password });
+      expect(tokenCall.status).toBe(401);
+      expect(tokenCall.body).toEqual(UNAUTHORIZED);
+
+      const again = await cli(
+        'apikey:revoke',
+        '--tenant',
+        'cli-fleet',
+        '--key',
+        credentials.apiKey,
+      );
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('No active API key of that tenant matches --key');
+    });
+  });
+
+  describe('failures', () => {
+    it('tenant:create without --name exits 1 with a message on stderr and nothing on stdout', async () => {
+      const result = await cli('tenant:create', '--json');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('error: --name is required');
+      expect(result.stderr).toContain('usage: npm run cli -- tenant:create --name <name>');
+    });
+
+    it('tenant:create of an existing slug exits 1 and creates nothing', async () => {
+      const result = await cli('tenant:create', '--name', 'Cli Fleet', '--json');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('A tenant with slug "cli-fleet" already exists');
+      const list = await cli('tenant:list', '--json');
+      expect(list.code).toBe(0);
+      expect((JSON.parse(list.stdout) as { slug: string }[]).map((t) => t.slug)).toEqual([
+        'cli-fleet',
+      ]);
+    });
+
+    it('an unknown command exits 2 with the usage on stderr', async () => {
+      const result = await cli('tenant:destroy', '--name', 'x');
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('Unknown command "tenant:destroy"');
+      expect(result.stderr).toContain('tenant:create --name <name>');
+    });
+
+    it('an unknown option exits 2', async () => {
+      const result = await cli('tenant:create', '--name', 'x', '--colour', 'red');
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/error: Unknown option '--colour'/);
+    });
+
+    it('a bad configuration exits 1 naming the variable, without echoing the secret', async () => {
+      const result = await runCli(['tenant:list'], {
+        DATABASE_URL: 'mysql://fleet:hunter2@db/fleethub',
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('DATABASE_URL must be a postgres:// URL');
+      expect(result.stderr).not.toContain('hunter2');
+    });
+  });
+});

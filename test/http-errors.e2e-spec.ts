@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import type { Response } from 'supertest';
+import { errorEnvelope, missingHeaders } from './utils/api-envelope';
+import { PROBE_PATH, PROBE_SECRET_ERROR, ProbeController } from './utils/probe.controller';
+import { createTestApp, type TestApp } from './utils/test-app';
+import { testRedisUrl } from './utils/test-database';
+
+const TOKEN_PATH = '/apidev/v1/auth/token';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** A JSON envelope, not an HTML page or a bare string. */
+function expectJson(response: Response): void {
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(response.text.trimStart().startsWith('{')).toBe(true);
+}
+
+describe('HTTP errors, request ids and operations endpoints', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp({ extraControllers: [ProbeController] });
+  });
+  afterAll(() => testApp.close());
+
+  describe('errors before a route runs', () => {
+    it('answers malformed JSON with 400 VALIDATION_ERROR in the envelope', async () => {
+      const response = await testApp.http
+        .post(TOKEN_PATH)
+        .set('Content-Type', 'application/json')
+        .send('{"username": "admin", "password": ');
+      expect(response.status).toBe(400);
+      expectJson(response);
+      expect(response.body).toEqual(
+        errorEnvelope('VALIDATION_ERROR', 'The request body is not valid JSON'),
+      );
+    });
+
+    it('answers a text/plain body with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      const response = await testApp.http
+        .post(TOKEN_PATH)
+        .set('Content-Type', 'text/plain')
+        .send('username=admin');
+      expect(response.status).toBe(415);
+      expectJson(response);
+      expect(response.body).toEqual(
+        errorEnvelope(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Content-Type must be application/json (got "text/plain")',
+        ),
+      );
+    });
+
+    it('answers a form-encoded body on the JSON API with 415 too', async () => {
+      const response = await testApp.http
+        .post(TOKEN_PATH)
+        .type('form')
+        .send({ username: 'admin', password: 'x' });
+      expect(response.status).toBe(415);
+      expect(response.body).toEqual(
+        errorEnvelope(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Content-Type must be application/json (got "application/x-www-form-urlencoded")',
+        ),
+      );
+    });
+
+    it('carries the request id on these answers too', async () => {
+      const response = await testApp.http
+        .post(TOKEN_PATH)
+        .set({ 'Content-Type': 'application/json', 'X-Request-Id': 'bad-json-1' })
+        .send('{');
+      expect(response.status).toBe(400);
+      expect(response.headers['x-request-id']).toBe('bad-json-1');
+      const generated = await testApp.http.post(TOKEN_PATH).type('text').send('x');
+      expect(generated.status).toBe(415);
+      expect(generated.headers['x-request-id']).toMatch(UUID);
+    });
+  });
+
+  describe('unknown routes', () => {
+    it.each([
+      ['GET', '/apidev/v1/no-such-route'],
+      ['GET', '/no-such-page'],
+      ['DELETE', TOKEN_PATH],
+    ])('answers %s %s with 404 NOT_FOUND in the envelope', async (method, path) => {
+      const response = await testApp.http[method.toLowerCase() as 'get' | 'delete'](path);
+      expect(response.status).toBe(404);
+      expectJson(response);
+      expect(response.body).toEqual(errorEnvelope('NOT_FOUND', `Cannot ${method} ${path}`));
+    });
+  });
+
+  describe('unexpected failures', () => {
+    it('answers 500 INTERNAL_ERROR with the request id and nothing of the cause', async () => {
+      const response = await testApp.http.get(`${PROBE_PATH}/boom`);
+      expect(response.status).toBe(500);
+      expectJson(response);
+      const requestId = response.headers['x-request-id'];
+      expect(requestId).toMatch(UUID);
+      expect(response.body).toEqual({
+        success: false,
+        error: { code: 'INTERNAL_ERROR', message: 'Internal server error' },
+        meta: { requestId },
+      });
+      expect(response.text).not.toContain('secret');
+      expect(response.text).not.toContain(PROBE_SECRET_ERROR);
+      expect(response.text).not.toMatch(/\bat \w|\.ts:\d|stack/);
+    });
+
+    it('reports the caller-chosen request id on a 500, for support to find the log line', async () => {
+      const response = await testApp.http
+        .get(`${PROBE_PATH}/boom`)
+        .set('X-Request-Id', 'support-ticket-42');
+      expect(response.status).toBe(500);
+      expect((response.body as { meta: unknown }).meta).toEqual({ requestId: 'support-ticket-42' });
+    });
+  });
+
+  describe('X-Request-Id', () => {
+    it('echoes a sane id the caller sends', async () => {
+      const id = `trace.${randomBytes(4).toString('hex')}:span-1_A`;
+      const response = await testApp.http.get('/health/live').set('X-Request-Id', id).expect(200);
+      expect(response.headers['x-request-id']).toBe(id);
+    });
+
+    it('generates a UUID when the caller sends none', async () => {
+      const first = await testApp.http.get('/health/live').expect(200);
+      const second = await testApp.http.get('/health/live').expect(200);
+      expect(first.headers['x-request-id']).toMatch(UUID);
+      expect(second.headers['x-request-id']).toMatch(UUID);
+      expect(first.headers['x-request-id']).not.toBe(second.headers['x-request-id']);
+    });
+
+    it.each([
+      ['spaces', 'has spaces in it'],
+      ['markup', '<script>alert(1)</script>'],
+      ['an overlong id', 'a'.repeat(129)],
+    ])('replaces an id with %s by a UUID', async (_label, id) => {
+      const response = await testApp.http.get('/health/live').set('X-Request-Id', id).expect(200);
+      expect(response.headers['x-request-id']).toMatch(UUID);
+    });
+
+    it('is set on API error answers', async () => {
+      const response = await testApp.http.get(PROBE_PATH).set('X-Request-Id', 'missing-headers-1');
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(missingHeaders('Authorization', 'X-API-Key', 'tenant'));
+      expect(response.headers['x-request-id']).toBe('missing-headers-1');
+    });
+  });
+
+  describe('operations endpoints', () => {
+    it('GET /health/live answers 200', async () => {
+      const response = await testApp.http.get('/health/live').expect(200);
+      expect(response.body).toEqual({ status: 'ok' });
+    });
+
+    it('GET /health/ready answers 200 with the database (and Redis, when used) up', async () => {
+      const response = await testApp.http.get('/health/ready').expect(200);
+      const up = {
+        database: { status: 'up' },
+        ...(testRedisUrl() ? { redis: { status: 'up' } } : {}),
+      };
+      expect(response.body).toEqual({ status: 'ok', info: up, error: {}, details: up });
+    });
+
+    it('GET /metrics exposes the request histogram, labelled by route pattern', async () => {
+      await testApp.http.post(TOKEN_PATH).send({}).expect(400);
+      const unknown = `/apidev/v1/unknown-${randomBytes(4).toString('hex')}`;
+      await testApp.http.get(unknown).expect(404);
+
+      const response = await testApp.http.get('/metrics').expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/plain/);
+      expect(response.text).toContain('# TYPE http_request_duration_seconds histogram');
+      expect(response.text).toMatch(
+        /^http_request_duration_seconds_count\{method="POST",route="\/apidev\/v1\/auth\/token",status_code="400"\} [1-9]\d*$/m,
+      );
+      // Raw URLs never become labels (they would grow the series without bound).
+      expect(response.text).not.toContain(unknown);
+    });
+
+    it('GET /docs/openapi.json documents the token endpoint and the auth schemes', async () => {
+      const response = await testApp.http.get('/docs/openapi.json').expect(200);
+      const document = response.body as {
+        paths: Record<string, Record<string, { security?: Record<string, unknown>[] }>>;
+        components: { securitySchemes: Record<string, unknown> };
+      };
+      expect(Object.keys(document.paths)).toContain(TOKEN_PATH);
+      expect(document.paths[TOKEN_PATH].post.security).toEqual(
+        expect.arrayContaining([{ 'api-key': [] }, { tenant: [] }]),
+      );
+      expect(Object.keys(document.components.securitySchemes).sort()).toEqual(
+        ['api-key', 'jwt', 'northbound', 'tenant', 'twilio'].sort(),
+      );
+    });
+  });
+});
+
+describe('HTTP errors: a body over BODY_LIMIT_BYTES', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp({ env: { BODY_LIMIT_BYTES: '2048' } });
+  });
+  afterAll(() => testApp.close());
+
+  it('answers a 4 KB JSON body with 413 PAYLOAD_TOO_LARGE in the envelope', async () => {
+    const body = JSON.stringify({ username: 'admin', password: 'x'.repeat(4096) });
+    const response = await testApp.http
+      .post(TOKEN_PATH)
+      .set('Content-Type', 'application/json')
+      .send(body);
+    expect(response.status).toBe(413);
+    expectJson(response);
+    expect(response.body).toEqual(
+      errorEnvelope('PAYLOAD_TOO_LARGE', 'The request body is larger than this server accepts'),
+    );
+  });
+
+  it('still parses a body just under the limit (the request reaches the route guard)', async () => {
+    const body = JSON.stringify({ username: 'admin', password: 'x'.repeat(1900) });
+    expect(Buffer.byteLength(body)).toBeLessThan(2048);
+    const response = await testApp.http
+      .post(TOKEN_PATH)
+      .set('Content-Type', 'application/json')
+      .send(body);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(missingHeaders('X-API-Key', 'tenant'));
+  });
+});
+
+describe('operations endpoints without Redis', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp({ redis: false });
+  });
+  afterAll(() => testApp.close());
+
+  it('GET /health/ready checks only the database', async () => {
+    const response = await testApp.http.get('/health/ready').expect(200);
+    const up = { database: { status: 'up' } };
+    expect(response.body).toEqual({ status: 'ok', info: up, error: {}, details: up });
+  });
+});
