@@ -407,7 +407,10 @@ describeWithRedis('two app instances on one Redis', () => {
   let second: TestApp;
   beforeAll(async () => {
     first = await createTestApp();
-    second = await createTestApp({ databaseUrl: first.config.database.url });
+    second = await createTestApp({
+      databaseUrl: first.config.database.url,
+      env: { QUEUE_PREFIX: first.config.queue.prefix },
+    });
   });
   afterAll(async () => {
     await second.close();

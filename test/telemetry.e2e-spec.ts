@@ -38,16 +38,11 @@ interface ErrorBody {
   meta: Record<string, unknown>;
 }
 
-/**
- * Every app of this file gets its own queue prefix (so no other test file's worker, on the same
- * Redis, takes its jobs and writes them to another database; the rate-limit buckets are keyed on
- * it too) and token buckets too large to get in the way.
- */
+/** Token buckets too large to get in the way of these tests. */
 function appOptions(options: TestAppOptions = {}): TestAppOptions {
   return {
     ...options,
     env: {
-      QUEUE_PREFIX: `fh-telemetry-${randomBytes(4).toString('hex')}`,
       RATE_LIMIT_GLOBAL_CAPACITY: '1000000',
       RATE_LIMIT_GLOBAL_REFILL: '1000000',
       RATE_LIMIT_IMEI_CAPACITY: '1000000',

@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
 import type { Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -57,6 +58,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
     JWT_SECRET: TEST_JWT_SECRET,
+    // Its own queues and bucket keys on the shared Redis: no other app's worker takes its jobs
+    // into another database. Apps that must share them pass the same QUEUE_PREFIX.
+    QUEUE_PREFIX: `fh-test-${randomBytes(4).toString('hex')}`,
     ...(redis ? { REDIS_URL: redis } : {}),
     ...options.env,
   }) as ResolvedAppConfig;
