@@ -2,6 +2,8 @@
  * npm run bench:ingest — the telemetry ingestion path, measured against baselines in the same run:
  *   1. HTTP: accepted points/s and latency of POST /apidev/v1/telemetry (ROLE=api, Redis queue)
  *      next to a bare node:http server that reads, parses and answers the same requests (≥ 0.25);
+ *      the same with the telemetry token buckets switched off (buckets on ≥ 0.9 of off), and the
+ *      cost of one bucket decision (the Redis script for a user and 10 IMEIs), p50/p99 in µs;
  *   2. worker: rows/s one worker process moves from the queue into PostgreSQL next to a COPY of
  *      the same number of rows into an identical table (≥ 0.5);
  *   3. freshness: time from the 200 to the point being readable, at half the maximum rate (p99 < 1 s).
@@ -9,6 +11,8 @@
  * Redis (REDIS_URL, default redis://127.0.0.1:6379). Run `npm run build` first (the script does).
  */
 import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { deepStrictEqual } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -17,6 +21,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TenantCredentials } from '../src/auth/tenants.service';
+import { RedisBucketStore } from '../src/rate-limit/redis-bucket.store';
 import { cliJson, startFleetHub, startNode, waitForHttp } from './support/processes';
 import { fmt, summary, verdict } from './support/stats';
 import { BatchFactory } from './support/telemetry-batches';
@@ -71,6 +76,15 @@ async function load(
     ok,
     failed: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+/** The fast body writer of the load generator says exactly what the points say. */
+function assertBodiesMatchPoints(): void {
+  const written = new BatchFactory();
+  written.body(BATCH);
+  const built = new BatchFactory();
+  built.points(BATCH);
+  deepStrictEqual(JSON.parse(written.body(BATCH)), built.points(BATCH));
 }
 
 async function issueToken(baseUrl: string, tenant: TenantCredentials): Promise<string> {
@@ -236,18 +250,53 @@ async function freshness(
   return { ...summary(latencies), failed };
 }
 
+/**
+ * The cost of one bucket decision as the API pays it: the token-bucket script on Redis for one
+ * user and the 10 IMEIs of a bench batch, one call at a time, timed in this process.
+ */
+async function bucketDecisionCost(calls: number): Promise<{ p50: number; p99: number }> {
+  const redis = new Redis(REDIS_URL);
+  const store = new RedisBucketStore(redis);
+  const tag = `fleethub-bench-${randomBytes(3).toString('hex')}:rl:{bench}`;
+  const limits = { capacity: 1e9, refillPerSecond: 1e9 };
+  const charges = [
+    { key: `${tag}:user:1`, ...limits, cost: 5 },
+    ...Array.from({ length: 10 }, (_, i) => ({ key: `${tag}:imei:${i}`, ...limits, cost: 1 })),
+  ];
+  const micros: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const started = process.hrtime.bigint();
+    await store.take(charges);
+    micros.push(Number(process.hrtime.bigint() - started) / 1000);
+  }
+  await redis.del(charges.map((charge) => charge.key));
+  await redis.quit();
+  const { p50, p99 } = summary(micros.slice(calls / 10)); // the first tenth warms up
+  return { p50, p99 };
+}
+
+/** Removes the keys of a queue prefix whose jobs are not to be stored. */
+async function dropQueue(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
+    if ((keys as string[]).length > 0) await redis.unlink(keys as string[]);
+  }
+  await redis.quit();
+}
+
 async function main(): Promise<void> {
   const cpu = cpus();
   console.log(
     `FleetHub ingest benchmark — ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
   );
+  assertBodiesMatchPoints();
   const url = await recreateDatabase('fleethub_bench');
   const env = {
     DATABASE_URL: url,
     REDIS_URL,
     QUEUE_PREFIX: `fleethub-bench-${randomBytes(3).toString('hex')}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
-    // The benchmark measures ingestion, not the rate limiter: the tenant's buckets are raised.
+    // The benchmark measures ingestion, not refusals: the buckets are on, but too large to refuse.
     RATE_LIMIT_GLOBAL_CAPACITY: '100000000',
     RATE_LIMIT_GLOBAL_REFILL: '100000000',
     RATE_LIMIT_IMEI_CAPACITY: '100000000',
@@ -255,16 +304,36 @@ async function main(): Promise<void> {
   };
   const tenant = await cliJson<TenantCredentials>(['tenant:create', '--name', 'Bench'], env);
   const pool = new Pool({ connectionString: url, max: 2 });
-
-  // 1. HTTP path: FleetHub (API role: jobs accumulate in Redis for step 2) vs bare node:http.
-  const api = startFleetHub({ ...env, ROLE: 'api', PORT: String(API_PORT) });
   const apiUrl = `http://127.0.0.1:${API_PORT}`;
+
+  // 1a. Buckets off, on a queue of its own that is dropped afterwards (its jobs are not drained).
+  const offPrefix = `${env.QUEUE_PREFIX}-off`;
+  const apiOff = startFleetHub({
+    ...env,
+    QUEUE_PREFIX: offPrefix,
+    RATE_LIMIT_TELEMETRY_ENABLED: 'false',
+    ROLE: 'api',
+    PORT: String(API_PORT),
+  });
   await waitForHttp(`${apiUrl}/health/ready`);
   const headers = {
     authorization: `Bearer ${await issueToken(apiUrl, tenant)}`,
     'x-api-key': tenant.apiKey,
     tenant: tenant.tenant,
   };
+  await load(`${apiUrl}/apidev/v1/telemetry`, headers, new BatchFactory(), 3);
+  const bucketsOff = await load(
+    `${apiUrl}/apidev/v1/telemetry`,
+    headers,
+    new BatchFactory(),
+    DURATION_S,
+  );
+  await apiOff.stop();
+  await dropQueue(offPrefix);
+
+  // 1b. FleetHub as configured (API role: jobs accumulate in Redis for step 2) vs bare node:http.
+  const api = startFleetHub({ ...env, ROLE: 'api', PORT: String(API_PORT) });
+  await waitForHttp(`${apiUrl}/health/ready`);
   const factory = new BatchFactory();
   const warm = await load(`${apiUrl}/apidev/v1/telemetry`, headers, factory, 3);
   const fleethub = await load(`${apiUrl}/apidev/v1/telemetry`, headers, factory, DURATION_S);
@@ -284,21 +353,28 @@ async function main(): Promise<void> {
   await load(bareUrl, headers, bareFactory, 3);
   const baseline = await load(bareUrl, headers, bareFactory, DURATION_S);
   await bare.stop();
+  const decision = await bucketDecisionCost(5000);
 
   const httpRatio = fleethub.pointsPerSecond / baseline.pointsPerSecond;
+  const bucketRatio = fleethub.pointsPerSecond / bucketsOff.pointsPerSecond;
+  const line = (name: string, result: LoadResult) =>
+    `   ${name.padEnd(22)} ${fmt(result.pointsPerSecond).padStart(8)} points/s  p50 ${result.p50} ms  p99 ${result.p99} ms  (non-2xx/errors: ${result.failed})`;
   console.log(
-    '\n1. HTTP ingest (100-point batches, %d connections, %d s)',
+    '\n1. HTTP ingest (100-point batches, %d connections, %d s each)',
     CONNECTIONS,
     DURATION_S,
   );
+  console.log(line('FleetHub', fleethub));
+  console.log(line('FleetHub, buckets off', bucketsOff));
+  console.log(line('bare node:http', baseline));
   console.log(
-    `   FleetHub  ${fmt(fleethub.pointsPerSecond)} points/s  p50 ${fleethub.p50} ms  p99 ${fleethub.p99} ms  (non-2xx/errors: ${fleethub.failed})`,
+    `   FleetHub / bare       ${fmt(httpRatio, 2)} (target ≥ 0.25) ${verdict(httpRatio >= 0.25 && fleethub.failed === 0)}`,
   );
   console.log(
-    `   bare http ${fmt(baseline.pointsPerSecond)} points/s  p50 ${baseline.p50} ms  p99 ${baseline.p99} ms`,
+    `   buckets on / off      ${fmt(bucketRatio, 2)} (target ≥ 0.9) ${verdict(bucketRatio >= 0.9 && bucketsOff.failed === 0)}`,
   );
   console.log(
-    `   ratio ${fmt(httpRatio, 2)} (target ≥ 0.25) ${verdict(httpRatio >= 0.25 && fleethub.failed === 0)}`,
+    `   bucket decision (Redis script, 1 user + 10 IMEIs): p50 ${fmt(decision.p50)} µs  p99 ${fmt(decision.p99)} µs`,
   );
 
   // 2. Worker: drain what step 1 queued, vs COPY of as many rows.

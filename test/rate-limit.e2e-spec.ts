@@ -331,6 +331,28 @@ describe('the plain per-tenant limit of the other /apidev/v1 routes', () => {
   });
 });
 
+describe('telemetry token buckets switched off', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp({
+      redis: false,
+      env: { RATE_LIMIT_TELEMETRY_ENABLED: 'false', RATE_LIMIT_GLOBAL_CAPACITY: '1' },
+    });
+  });
+  afterAll(() => testApp.close());
+
+  it('neither charges nor refuses, and sends no X-RateLimit headers', async () => {
+    const caller = await newCaller(testApp);
+    const responses = await sendMany(5, () => caller.send(batch('off-1', 100)));
+    expect(statuses(responses)).toEqual([200, 200, 200, 200, 200]);
+    expect(rateHeaders(responses[4])).toEqual({
+      limit: undefined,
+      remaining: undefined,
+      reset: undefined,
+    });
+  });
+});
+
 describeWithRedis('telemetry rate limits on Redis (real time)', () => {
   let testApp: TestApp;
   beforeAll(async () => {

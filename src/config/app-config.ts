@@ -34,7 +34,9 @@ export interface AppConfig {
   };
   log: { level: EnvironmentVariables['LOG_LEVEL'] };
   telemetry: { maxPoints: number };
+  northbound: { basePath: string };
   rateLimit: {
+    telemetryEnabled: boolean;
     /** Telemetry token buckets: per user, and per IMEI (defaults; tenants may override them). */
     global: TokenBucketLimits;
     imei: TokenBucketLimits;
@@ -90,7 +92,9 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     auth: { jwt, jwtTtlSeconds: env.JWT_TTL, credentialCacheTtlMs: env.AUTH_CACHE_TTL * 1000 },
     log: { level: env.LOG_LEVEL },
     telemetry: { maxPoints: env.TELEMETRY_MAX_POINTS },
+    northbound: { basePath: env.NORTHBOUND_BASE_PATH },
     rateLimit: {
+      telemetryEnabled: env.RATE_LIMIT_TELEMETRY_ENABLED,
       global: {
         capacity: env.RATE_LIMIT_GLOBAL_CAPACITY,
         refillPerSecond: env.RATE_LIMIT_GLOBAL_REFILL,

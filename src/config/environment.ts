@@ -139,6 +139,17 @@ export class EnvironmentVariables {
   @Max(10000)
   TELEMETRY_MAX_POINTS = 1000;
 
+  /** Path the Asset Trackers' `/data` is mounted under (their CLOUD_REST_API_URL's path); empty: `/data`. */
+  @Matches(/^(\/[A-Za-z0-9._~-]+)*$/, {
+    message: 'must be empty or a path like /northbound (no trailing slash)',
+  })
+  NORTHBOUND_BASE_PATH = '';
+
+  /** false: no telemetry token buckets at all (a gateway in front already limits devices). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  RATE_LIMIT_TELEMETRY_ENABLED = true;
+
   @Transform(toInteger)
   @IsInt()
   @Min(1)

@@ -1,4 +1,4 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -8,6 +8,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { Request } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TelemetryRateLimiter } from './telemetry-rate-limiter';
 
 /**
@@ -25,8 +26,13 @@ export class TelemetryThrottlerGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly limiter: TelemetryRateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super(options, storage, reflector);
+  }
+
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return !this.config.rateLimit.telemetryEnabled || super.shouldSkip(context);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
