@@ -13,7 +13,7 @@ import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { queueOptions } from './redis/queue.config';
+import { QueueConnections } from './redis/queue.config';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -36,7 +36,11 @@ export class AppModule {
         ...(redis
           ? [
               RedisModule.forRoot(redis),
-              BullModule.forRoot(queueOptions({ ...config, redis: { url: redis } })),
+              BullModule.forRootAsync({
+                inject: [QueueConnections],
+                useFactory: (connections: QueueConnections) =>
+                  connections.options(config.queue.prefix),
+              }),
             ]
           : []),
         AuthModule,

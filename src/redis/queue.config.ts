@@ -1,25 +1,40 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { BullRootModuleOptions } from '@nestjs/bull';
 import Redis from 'ioredis';
-import type { AppConfig } from '../config/app-config';
-import { createRedisClient } from './redis.module';
+import { createRedisClient } from './redis-client';
 
 /**
  * Bull's connections. The command client fails fast while Redis is down (no offline queue), so a
  * producer never buffers a job it has not stored; the blocking and subscriber connections wait and
  * reconnect, as Bull requires.
+ *
+ * Bull closes only the connections it opens itself, not those of a `createClient`: this provider
+ * keeps every one it hands out and closes them when the application shuts down.
  */
-export function queueOptions(
-  config: AppConfig & { redis: { url: string } },
-): BullRootModuleOptions {
-  return {
-    prefix: config.queue.prefix,
-    createClient: (type) =>
+@Injectable()
+export class QueueConnections implements OnApplicationShutdown {
+  private readonly clients: Redis[] = [];
+
+  constructor(private readonly url: string) {}
+
+  options(prefix: string): BullRootModuleOptions {
+    return { prefix, createClient: (type) => this.open(type) };
+  }
+
+  private open(type: 'client' | 'subscriber' | 'bclient'): Redis {
+    const client =
       type === 'client'
-        ? createRedisClient(config.redis.url, 'queue')
-        : new Redis(config.redis.url, {
+        ? createRedisClient(this.url, 'queue')
+        : new Redis(this.url, {
             connectionName: `fleethub:queue-${type}`,
             maxRetriesPerRequest: null,
             enableReadyCheck: false,
-          }),
-  };
+          });
+    this.clients.push(client);
+    return client;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.clients.map((client) => client.quit().catch(() => client.disconnect())));
+  }
 }

@@ -6,22 +6,11 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { createRedisClient } from './redis-client';
+import { QueueConnections } from './queue.config';
 
 export const REDIS = Symbol('REDIS');
-
-/**
- * Commands fail at once while the connection is down (no offline queue): a caller waiting on
- * Redis gets an error it can answer, never a hung request.
- */
-export function createRedisClient(url: string, name: string): Redis {
-  return new Redis(url, {
-    connectionName: `fleethub:${name}`,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-  });
-}
 
 @Injectable()
 class RedisShutdown implements OnApplicationShutdown {
@@ -32,7 +21,7 @@ class RedisShutdown implements OnApplicationShutdown {
   }
 }
 
-/** The shared Redis connection, present only when REDIS_URL is set. */
+/** The shared Redis connection and the queues' connections, present only when REDIS_URL is set. */
 @Global()
 @Module({})
 export class RedisModule {
@@ -42,8 +31,9 @@ export class RedisModule {
       providers: [
         { provide: REDIS, useFactory: () => createRedisClient(url, 'shared') },
         RedisShutdown,
+        { provide: QueueConnections, useFactory: () => new QueueConnections(url) },
       ],
-      exports: [REDIS],
+      exports: [REDIS, QueueConnections],
     };
   }
 }
