@@ -6,6 +6,9 @@ const transform = {
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: 2,
+  // Jest reads the hook timeout (beforeAll/afterAll) from here, not from a project's testTimeout:
+  // booting and closing a real app on a loaded machine can take longer than the 5 s default.
+  testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
   projects: [
     {
@@ -23,7 +26,6 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
 };

@@ -12,6 +12,7 @@ import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NorthboundModule } from './northbound/northbound.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { QueueConnections } from './redis/queue.config';
 import { RedisModule } from './redis/redis.module';
@@ -38,8 +39,7 @@ export class AppModule {
               RedisModule.forRoot(redis),
               BullModule.forRootAsync({
                 inject: [QueueConnections],
-                useFactory: (connections: QueueConnections) =>
-                  connections.options(config.queue.prefix),
+                useFactory: (connections: QueueConnections) => connections.options(config.queue),
               }),
             ]
           : []),
@@ -48,6 +48,7 @@ export class AppModule {
         MetricsModule,
         RateLimitModule.forRoot(config),
         TelemetryModule.forRoot(config),
+        NorthboundModule.forRoot(config),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -160,23 +160,6 @@ class Harness {
       await queue.obliterate({ force: true }).catch(() => undefined);
     }
     await this.testApp.close();
-    if (queue) disconnectBullClients(queue);
-  }
-}
-
-/**
- * Works around a shutdown leak: Bull neither tracks nor closes the connections a `createClient`
- * option makes (src/redis/queue.config.ts has one), so after `app.close()` the queue's three
- * connections stay open (or keep reconnecting) and the jest worker never exits.
- */
-function disconnectBullClients(queue: Queue): void {
-  const bull = queue as unknown as Record<string, unknown>;
-  for (const [property, type] of [
-    ['client', 'client'],
-    ['eclient', 'subscriber'],
-    ['bclient', 'bclient'],
-  ]) {
-    if (bull[`${type}Initialized`]) (bull[property] as { disconnect(): void }).disconnect();
   }
 }
 
@@ -578,6 +561,15 @@ describeWithRedis('POST /apidev/v1/telemetry (queued: Redis and a worker in the 
       await h.positionsOnceStored(imei, 2);
       expect(await h.queueSettled()).toMatchObject({ failed: 0, delayed: 0 });
       expect(await h.positions(imei)).toHaveLength(2);
+    });
+
+    it('text is stored exactly, whatever characters it holds', async () => {
+      const imei = randomImei();
+      const address = 'Line 1\tTab\nLine 2\r\\N back\\slash "quoted" \u00e9\u{1F697}';
+      const point = telemetryPoint({ imei, address });
+      expect((await h.post([point])).status).toBe(200);
+      const [stored] = await h.positionsOnceStored(imei, 1);
+      expect(stored.address).toBe(address);
     });
 
     it('the same point twice in one batch is stored once', async () => {

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     expect(config.auth.credentialCacheTtlMs).toBe(30_000);
     expect(config.log.level).toBe('info');
     expect(config.telemetry.maxPoints).toBe(1000);
+    expect(config.northbound.basePath).toBe('');
     expect(config.rateLimit.global).toEqual({ capacity: 180, refillPerSecond: 30 });
     expect(config.rateLimit.imei).toEqual({ capacity: 90, refillPerSecond: 15 });
   });
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(32),
       AUTH_CACHE_TTL: '0',
       TELEMETRY_MAX_POINTS: '50',
+      NORTHBOUND_BASE_PATH: '/asset-tracker/v1',
     });
     expect(config.http.port).toBe(8080);
     expect(config.role).toBe('worker');
@@ -47,6 +49,7 @@ describe('loadConfig', () => {
     expect(config.auth.jwt).toEqual({ algorithm: 'HS256', secret: 'x'.repeat(32) });
     expect(config.auth.credentialCacheTtlMs).toBe(0);
     expect(config.telemetry.maxPoints).toBe(50);
+    expect(config.northbound.basePath).toBe('/asset-tracker/v1');
   });
 
   it('ignores variables that are not FleetHub settings', () => {
@@ -60,6 +63,9 @@ describe('loadConfig', () => {
     ['ROLE', 'scheduler'],
     ['MIGRATIONS_RUN', 'maybe'],
     ['LOG_LEVEL', 'verbose'],
+    ['NORTHBOUND_BASE_PATH', 'northbound'],
+    ['NORTHBOUND_BASE_PATH', '/northbound/'],
+    ['NORTHBOUND_BASE_PATH', '/north bound'],
   ])('rejects %s=%s, naming the variable and the value', (name, value) => {
     const error = configurationError({ [name]: value });
     expect(error.problems).toHaveLength(1);

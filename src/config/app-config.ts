@@ -25,7 +25,13 @@ export interface AppConfig {
     embeddedPort: number;
   };
   redis: { url?: string };
-  queue: { prefix: string; workerConcurrency: number; writers: number };
+  queue: {
+    prefix: string;
+    workerConcurrency: number;
+    writers: number;
+    /** How long a worker's hold on a job lasts unless renewed; also how often abandoned jobs are looked for. */
+    lockMs: number;
+  };
   auth: {
     /** Absent on the embedded default until a local secret has been generated. */
     jwt?: JwtKeys;
@@ -35,6 +41,7 @@ export interface AppConfig {
   log: { level: EnvironmentVariables['LOG_LEVEL'] };
   telemetry: { maxPoints: number };
   northbound: { basePath: string };
+  live: { heartbeatMs: number };
   rateLimit: {
     telemetryEnabled: boolean;
     /** Telemetry token buckets: per user, and per IMEI (defaults; tenants may override them). */
@@ -88,11 +95,13 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       prefix: env.QUEUE_PREFIX,
       workerConcurrency: env.WORKER_CONCURRENCY,
       writers: env.WORKER_WRITERS,
+      lockMs: env.WORKER_LOCK_MS,
     },
     auth: { jwt, jwtTtlSeconds: env.JWT_TTL, credentialCacheTtlMs: env.AUTH_CACHE_TTL * 1000 },
     log: { level: env.LOG_LEVEL },
     telemetry: { maxPoints: env.TELEMETRY_MAX_POINTS },
     northbound: { basePath: env.NORTHBOUND_BASE_PATH },
+    live: { heartbeatMs: env.LIVE_HEARTBEAT_SECONDS * 1000 },
     rateLimit: {
       telemetryEnabled: env.RATE_LIMIT_TELEMETRY_ENABLED,
       global: {

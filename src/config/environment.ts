@@ -124,6 +124,17 @@ export class EnvironmentVariables {
   @Max(32)
   WORKER_WRITERS = 2;
 
+  /**
+   * Milliseconds a worker's hold on a job lasts unless renewed (it renews at half of it). A worker
+   * that dies holding jobs releases them when their locks expire: a shorter lock recovers them
+   * sooner, but a worker whose event loop stalls longer than it loses its jobs to another.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  WORKER_LOCK_MS = 30_000;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
@@ -183,6 +194,13 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(3600)
   RATE_LIMIT_TENANT_CACHE_TTL = 5;
+
+  /** Seconds between heartbeats on the devices live stream (under the proxies' idle timeouts). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  LIVE_HEARTBEAT_SECONDS = 15;
 }
 
 /** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */

@@ -6,8 +6,11 @@ import { UserEntity } from '../auth/entities/user.entity';
 import { DeviceEventEntity } from '../devices/entities/device-event.entity';
 import { DeviceEntity } from '../devices/entities/device.entity';
 import { PositionEntity } from '../devices/entities/position.entity';
+import { TrackerMessageEntity } from '../northbound/entities/tracker-message.entity';
 import { InitialSchema1763784000000 } from './migrations/1763784000000-InitialSchema';
 import { TenantRateLimits1795322780000 } from './migrations/1795322780000-TenantRateLimits';
+import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
+import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceListIndex';
 
 export const ENTITIES = [
   TenantEntity,
@@ -17,10 +20,16 @@ export const ENTITIES = [
   DeviceEntity,
   PositionEntity,
   DeviceEventEntity,
+  TrackerMessageEntity,
 ];
 
 /** Listed explicitly (not globbed) so the compiled build, the CLI and ts-jest all see the same set. */
-export const MIGRATIONS = [InitialSchema1763784000000, TenantRateLimits1795322780000];
+export const MIGRATIONS = [
+  InitialSchema1763784000000,
+  TenantRateLimits1795322780000,
+  Northbound1795400000000,
+  DeviceListIndex1795500000000,
+];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 

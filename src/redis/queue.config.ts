@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { BullRootModuleOptions } from '@nestjs/bull';
 import Redis from 'ioredis';
+import type { AppConfig } from '../config/app-config';
 import { createRedisClient } from './redis-client';
 
 /**
@@ -17,8 +18,17 @@ export class QueueConnections implements OnApplicationShutdown {
 
   constructor(private readonly url: string) {}
 
-  options(prefix: string): BullRootModuleOptions {
-    return { prefix, createClient: (type) => this.open(type) };
+  options({
+    prefix,
+    lockMs,
+  }: Pick<AppConfig['queue'], 'prefix' | 'lockMs'>): BullRootModuleOptions {
+    return {
+      prefix,
+      createClient: (type) => this.open(type),
+      // Abandoned jobs (their worker died) are looked for as often as a lock can expire, so they
+      // wait at most about two lock durations before another worker takes them.
+      settings: { lockDuration: lockMs, stalledInterval: lockMs },
+    };
   }
 
   private open(type: 'client' | 'subscriber' | 'bclient'): Redis {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
-import type { JobOptions, Queue } from 'bull';
+import type { Queue } from 'bull';
 import { ApiError } from '../common/errors/api-error';
+import { addDurably } from '../common/queue/durable-jobs';
 import { TelemetryIngestService } from './telemetry-ingest.service';
 import { INGEST_JOB, TELEMETRY_QUEUE, type IngestTelemetryJob } from './telemetry.queue';
 
@@ -9,17 +10,6 @@ import { INGEST_JOB, TELEMETRY_QUEUE, type IngestTelemetryJob } from './telemetr
 export abstract class TelemetrySink {
   abstract submit(job: IngestTelemetryJob): Promise<void>;
 }
-
-/** Retried with exponential backoff (1 s, 2 s, 4 s … about 4 minutes in all); failures stay inspectable. */
-const JOB_OPTIONS: JobOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: true,
-  removeOnFail: false,
-};
-
-/** A client waiting longer than this for Redis gets a 503 rather than a hung request. */
-const ENQUEUE_TIMEOUT_MS = 1500;
 
 function unavailable(): ApiError {
   return new ApiError(
@@ -40,20 +30,11 @@ export class QueueTelemetrySink extends TelemetrySink {
   }
 
   async submit(job: IngestTelemetryJob): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer from Redis in ${ENQUEUE_TIMEOUT_MS} ms`)),
-        ENQUEUE_TIMEOUT_MS,
-      );
-    });
     try {
-      await Promise.race([this.queue.add(INGEST_JOB, job, JOB_OPTIONS), timeout]);
+      await addDurably(this.queue, INGEST_JOB, job);
     } catch (error) {
       this.logger.error(`Could not enqueue telemetry (request ${job.requestId}): ${String(error)}`);
       throw unavailable();
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

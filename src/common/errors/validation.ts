@@ -3,11 +3,12 @@ import { ApiError, type ValidationIssue } from './api-error';
 
 export const MAX_VALIDATION_ISSUES = 100;
 
-function flatten(errors: ValidationError[], parent = ''): ValidationIssue[] {
+/** class-validator's error tree as a flat list, nested fields named by dotted path (`location.lat`). */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): ValidationIssue[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }
 
@@ -18,7 +19,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) => {
-      const issues = flatten(errors).slice(0, MAX_VALIDATION_ISSUES);
+      const issues = flattenValidationErrors(errors).slice(0, MAX_VALIDATION_ISSUES);
       return new ApiError('VALIDATION_ERROR', 'The request is invalid', issues);
     },
   });

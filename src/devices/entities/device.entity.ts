@@ -40,6 +40,10 @@ export class DeviceEntity {
   @Column({ name: 'last_fix_position', type: 'jsonb', nullable: true })
   lastFixPosition!: Record<string, unknown> | null;
 
+  /** Device time of `status` and `sensors`: like positions, they only move forward by it. */
+  @Column({ name: 'state_reported_at', type: 'timestamptz', nullable: true })
+  stateReportedAt!: Date | null;
+
   @Column({ type: 'jsonb', nullable: true })
   status!: Record<string, unknown> | null;
 

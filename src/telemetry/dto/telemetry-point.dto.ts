@@ -10,10 +10,11 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
+import { IsOptional } from '../../common/validation/is-optional';
+import { STORABLE_TEXT } from '../../common/validation/storable-text';
 import { EVENT_CODE_LIST } from '../event-codes';
 import {
   DATETIME_FORMAT_MESSAGE,
@@ -21,13 +22,6 @@ import {
   isCoordinate,
   isNonNegativeDecimal,
 } from '../telemetry-point.rules';
-
-/** Text PostgreSQL can store: no NUL, no unpaired UTF-16 surrogate (the same pattern as the schema's). */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what it rules out
-const STORABLE_TEXT = /^[^\u0000\uD800-\uDFFF]*$/u;
-
-/** Optional means "may be absent": unlike `@IsOptional()`, an explicit null is still checked (and fails). */
-const IsOptional = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 function satisfies(
   test: (value: string) => boolean,

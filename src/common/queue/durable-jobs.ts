@@ -1,0 +1,82 @@
+import type { BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import type { JobOptions, Queue } from 'bull';
+import { GroupCommit } from '../group-commit';
+
+/**
+ * How every ingestion job is retried: exponential backoff (1 s, 2 s, 4 s … about 4 minutes in
+ * all), then it stays in the failed set where an operator can inspect and retry it.
+ */
+export const DURABLE_JOB_OPTIONS: JobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: false,
+};
+
+/** A client waiting longer than this for Redis gets an error rather than a hung request. */
+const ENQUEUE_TIMEOUT_MS = 1500;
+
+/**
+ * Adds a job and resolves only once Redis holds it, so an API may answer 200 after it. Rejects,
+ * never hangs, when Redis does not answer in time.
+ */
+export async function addDurably<T>(queue: Queue<T>, jobName: string, data: T): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer from Redis in ${ENQUEUE_TIMEOUT_MS} ms`)),
+      ENQUEUE_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([queue.add(jobName, data, DURABLE_JOB_OPTIONS), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface GroupConsumerOptions<T> {
+  jobName: string;
+  /** Jobs held at once (WORKER_CONCURRENCY). */
+  concurrency: number;
+  /** Write statements in flight at once (WORKER_WRITERS); jobs waiting for one are stored together. */
+  writers: number;
+  store: (jobs: T[]) => Promise<unknown>;
+  logger: Logger;
+}
+
+/**
+ * Consumes a queue with group commit. Registered with `queue.process` rather than a `@Process`
+ * decorator so that concurrency and writers come from configuration.
+ *
+ * On shutdown the consumer drains: it takes no new job and waits until the jobs in hand are
+ * written and completed in Redis. That must happen before the database pool and the queue's
+ * Redis connections close, in `onApplicationShutdown`; Nest runs every `beforeApplicationShutdown`
+ * hook before any of those, so the drain is that hook, set on the queue provider itself (the way
+ * @nestjs/bull sets the queue's `onApplicationShutdown`) so that every consumer of this function
+ * drains without a hook of its own. It pauses rather than closes: in a ROLE=all process the HTTP
+ * server is still finishing requests that add jobs to this same queue.
+ */
+export function consumeInGroups<T extends { requestId: string }>(
+  queue: Queue<T>,
+  { jobName, concurrency, writers, store, logger }: GroupConsumerOptions<T>,
+): void {
+  const groupCommit = new GroupCommit(store, writers);
+  const drain: BeforeApplicationShutdown = {
+    beforeApplicationShutdown: async () => {
+      logger.log(`Queue ${queue.name}: taking no new jobs, finishing the jobs in hand`);
+      await queue.pause(true);
+    },
+  };
+  Object.assign(queue, drain);
+  queue.on('failed', (job, error) =>
+    logger.warn(
+      `Job ${job.id} of queue ${queue.name} (request ${job.data.requestId}) failed attempt ${job.attemptsMade}: ${error.message}`,
+    ),
+  );
+  queue
+    .process(jobName, concurrency, (job) => groupCommit.submit(job.data))
+    .catch((error: unknown) =>
+      logger.error(`Worker of queue ${queue.name} stopped: ${String(error)}`),
+    );
+}

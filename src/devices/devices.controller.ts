@@ -1,0 +1,146 @@
+import { Controller, Get, Headers, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiAuth, CurrentPrincipal } from '../auth/decorators';
+import type { ApiPrincipal } from '../auth/principal';
+import { ok, type ApiResponse } from '../common/http/envelope';
+import { DevicesQueryService } from './devices-query.service';
+import { DeviceEventPageDto, type DeviceEventDto } from './dto/device-event.response';
+import { DeviceEventsQueryDto } from './dto/device-events.query';
+import { DeviceStreamQueryDto } from './dto/device-stream.query';
+import { DevicePageDto, DeviceResponseDto, type DeviceDto } from './dto/device.response';
+import { ListDevicesQueryDto } from './dto/list-devices.query';
+import { PositionHistoryQueryDto } from './dto/position-history.query';
+import { PositionPageDto, type PositionDto } from './dto/position.response';
+import { PositionExportService } from './exporters/position-export.service';
+import { DeviceStreamService } from './live/device-stream.service';
+
+const DEVICE_ID = ApiParam({
+  name: 'deviceId',
+  description: 'IMEI or trackerId',
+  example: '352093081234567',
+});
+
+/**
+ * The read side for dashboards. Answers use the `/apidev/v1` envelope; pages carry
+ * `meta.nextCursor`. The plain per-tenant request limit applies (global guard).
+ */
+@ApiTags('devices')
+@ApiAuth()
+@ApiBadRequestResponse({ description: 'VALIDATION_ERROR: a query parameter or cursor is invalid' })
+@Controller('apidev/v1/devices')
+export class DevicesController {
+  constructor(
+    private readonly devices: DevicesQueryService,
+    private readonly exports: PositionExportService,
+    private readonly live: DeviceStreamService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "List the tenant's devices",
+    description:
+      'With their latest position and last fixed position (by device time), when they were last ' +
+      'heard from, and the latest status and sensors of Asset Trackers. Ordered by device id ' +
+      '(byte order); keyset pages.',
+  })
+  @ApiOkResponse({ type: DevicePageDto })
+  async list(
+    @CurrentPrincipal() principal: ApiPrincipal,
+    @Query() query: ListDevicesQueryDto,
+  ): Promise<ApiResponse<DeviceDto[]>> {
+    const page = await this.devices.listDevices(principal.tenantId, query);
+    return ok(page.items, { count: page.items.length, nextCursor: page.nextCursor });
+  }
+
+  // Declared before `:deviceId`, which would otherwise take "stream" for a device id.
+  @Get('stream')
+  @ApiOperation({
+    summary: 'Live stream of newly stored positions and events (Server-Sent Events)',
+    description:
+      'Each position stored for the tenant arrives as `event: position` with data ' +
+      '`{"deviceId","kind","position":{…}}`, each event as `event: event` with ' +
+      '`{"deviceId","kind","event":{…}}`, as soon as it is committed, from any process. ' +
+      'A heartbeat comment every LIVE_HEARTBEAT_SECONDS (default 15) keeps it open. Reconnect with ' +
+      '`Last-Event-ID` (browsers do) to receive what was missed, within the newest 10,000 ' +
+      'messages of the tenant; if that window was exceeded an `event: gap` says so first.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this id' })
+  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: `deviceId` is not a device of this tenant' })
+  stream(
+    @CurrentPrincipal() principal: ApiPrincipal,
+    @Query() query: DeviceStreamQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    return this.live.stream(
+      { tenantId: principal.tenantId, deviceId: query.deviceId, lastEventId },
+      response,
+    );
+  }
+
+  @Get(':deviceId')
+  @ApiOperation({ summary: 'One device, by IMEI or trackerId' })
+  @DEVICE_ID
+  @ApiOkResponse({ type: DeviceResponseDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such device in this tenant' })
+  async get(
+    @CurrentPrincipal() principal: ApiPrincipal,
+    @Param('deviceId') deviceId: string,
+  ): Promise<ApiResponse<DeviceDto>> {
+    return ok(await this.devices.getDevice(principal.tenantId, deviceId));
+  }
+
+  @Get(':deviceId/positions')
+  @ApiOperation({
+    summary: "A device's position history, by device time",
+    description:
+      '`format=json` (default): a keyset page in the envelope (`limit` default 1000, max 10000). ' +
+      '`geojson` (a FeatureCollection: the track of fixed positions as a LineString, then every ' +
+      'position as a Point), `csv` and `gpx`: a file of the whole window, streamed. Positions ' +
+      'without a GPS fix are included, `fix: false` (in GPX `<fix>none</fix>`), unless `fixOnly`.',
+  })
+  @DEVICE_ID
+  @ApiProduces('application/json', 'application/geo+json', 'text/csv', 'application/gpx+xml')
+  @ApiOkResponse({ type: PositionPageDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such device in this tenant' })
+  async positions(
+    @CurrentPrincipal() principal: ApiPrincipal,
+    @Param('deviceId') deviceId: string,
+    @Query() query: PositionHistoryQueryDto,
+  ): Promise<ApiResponse<PositionDto[]> | StreamableFile> {
+    if (query.format !== 'json') {
+      return this.exports.export(principal.tenantId, deviceId, query, query.format);
+    }
+    const page = await this.devices.positionPage(principal.tenantId, deviceId, query);
+    return ok(page.items, { count: page.items.length, nextCursor: page.nextCursor });
+  }
+
+  @Get(':deviceId/events')
+  @ApiOperation({
+    summary: "A device's alerts and non-position events, by device time",
+    description: 'Keyset pages (`limit` default 1000, max 10000); filter by `type` and `code`.',
+  })
+  @DEVICE_ID
+  @ApiOkResponse({ type: DeviceEventPageDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no such device in this tenant' })
+  async events(
+    @CurrentPrincipal() principal: ApiPrincipal,
+    @Param('deviceId') deviceId: string,
+    @Query() query: DeviceEventsQueryDto,
+  ): Promise<ApiResponse<DeviceEventDto[]>> {
+    const page = await this.devices.eventPage(principal.tenantId, deviceId, query);
+    return ok(page.items, { count: page.items.length, nextCursor: page.nextCursor });
+  }
+}

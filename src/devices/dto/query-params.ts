@@ -1,0 +1,85 @@
+import { Transform } from 'class-transformer';
+import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+
+/**
+ * ISO 8601 date-times as the query parameters take them: a date, or a date and time with an
+ * optional fraction and zone. Without a zone the time is UTC, as telemetry datetimes are.
+ */
+const TIMESTAMP =
+  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * The instant a valid `TIMESTAMP` names, with an explicit zone, as text PostgreSQL parses exactly
+ * (microseconds); undefined for anything else, impossible dates included.
+ */
+export function toUtcTimestamp(value: string): string | undefined {
+  if (!TIMESTAMP.test(value)) return undefined;
+  const dateOnly = value.length === 10;
+  const zoned = dateOnly
+    ? `${value}T00:00:00Z`
+    : /(?:Z|[+-]\d{2}:\d{2})$/.test(value)
+      ? value
+      : `${value}Z`;
+  const millis = Date.parse(zoned);
+  if (Number.isNaN(millis)) return undefined;
+  // Date.parse rolls impossible dates over (Feb 30 → Mar 2); a calendar check refuses them.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
+  return zoned;
+}
+
+/** A date-time query parameter, normalised to an explicit zone (UTC when none was given). */
+export function IsUtcTimestamp(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? (toUtcTimestamp(value) ?? value) : value,
+    )(target, propertyName);
+    ValidateBy(
+      {
+        name: 'isUtcTimestamp',
+        validator: {
+          validate: (value: unknown) =>
+            typeof value === 'string' && toUtcTimestamp(value) !== undefined,
+          defaultMessage: () =>
+            '$property must be an ISO 8601 date-time such as 2026-04-04T14:30:00Z ' +
+            '(no zone means UTC) or a date such as 2026-04-04',
+        },
+      },
+      options,
+    )(target, propertyName);
+  };
+}
+
+/** Text PostgreSQL can compare: no NUL, no unpaired UTF-16 surrogate (else the query fails, a 500). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what it rules out
+const STORABLE_TEXT = /^[^\u0000\uD800-\uDFFF]*$/u;
+
+export const IsStorableText = (options?: ValidationOptions) =>
+  Matches(STORABLE_TEXT, {
+    message: '$property must not contain NUL or unpaired surrogates',
+    ...options,
+  });
+
+/** `true`/`false` as query strings; anything else is left for `@IsBoolean()` to refuse. */
+export const BooleanParam = () =>
+  Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  );
+
+/** An integer query parameter; anything that is not all digits is left for `@IsInt()` to refuse. */
+export const IntegerParam = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value,
+  );
+
+/** `a,b,c` as a list (blank items dropped), so one parameter can name several values. */
+export const CommaListParam = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0)
+      : value,
+  );

@@ -1,0 +1,55 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { CurrentTenant, NorthboundAuth } from '../auth/decorators';
+import type { TenantPrincipal } from '../auth/principal';
+import { ok, type ApiResponse } from '../common/http/envelope';
+import { requestIdOf } from '../common/http/request-id';
+import { TrackerMessageAcceptedDto, TrackerMessageDto } from './dto/tracker-message.dto';
+import { NorthboundService } from './northbound.service';
+
+/** Mounted under NORTHBOUND_BASE_PATH (see NorthboundModule). */
+@ApiTags('northbound')
+@Controller('data')
+export class NorthboundController {
+  constructor(private readonly northbound: NorthboundService) {}
+
+  @Post()
+  @HttpCode(200)
+  @NorthboundAuth()
+  // The tracker never resends a refused message: a rate limit would only lose data.
+  @SkipThrottle()
+  @ApiOperation({
+    summary: 'Receive one Programmable Asset Tracker message',
+    description:
+      'Answers 200 once the message is durably queued (embedded: stored). Refused (4xx) only when ' +
+      'it cannot be stored at all: bad credentials, not a JSON object, no usable trackerId. ' +
+      'Impossible values of known keys are dropped and listed in `warnings`; unknown keys are kept.',
+  })
+  @ApiBody({ type: TrackerMessageDto })
+  @ApiOkResponse({ type: TrackerMessageAcceptedDto })
+  @ApiBadRequestResponse({ description: 'Not a JSON object, or no usable trackerId' })
+  @ApiUnauthorizedResponse({ description: 'Bad, revoked or missing northbound credentials' })
+  @ApiServiceUnavailableResponse({ description: 'The queue (Redis) or database is unavailable' })
+  async receive(
+    @CurrentTenant() tenant: TenantPrincipal,
+    @Req() request: Request,
+  ): Promise<ApiResponse<TrackerMessageAcceptedDto>> {
+    const warnings = await this.northbound.accept(tenant, {
+      body: request.body as unknown,
+      isJson: request.is('application/json') !== false,
+      requestId: requestIdOf(request),
+      receivedAt: Date.now(),
+    });
+    return ok({ status: 'OK', warnings });
+  }
+}

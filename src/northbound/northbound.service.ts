@@ -1,0 +1,45 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { TenantPrincipal } from '../auth/principal';
+import { ApiError } from '../common/errors/api-error';
+import { NorthboundSink } from './northbound-sink';
+import type { DroppedValue } from './northbound.queue';
+import { readTrackerMessage } from './tracker-message.reader';
+
+export interface ReceivedMessage {
+  /** The parsed body; only meaningful when `isJson`. */
+  body: unknown;
+  /** Whether the request declared a JSON body (only such a body is parsed). */
+  isJson: boolean;
+  requestId: string;
+  receivedAt: number;
+}
+
+/** The northbound hot path: read the message, hand it to the sink, report what was dropped. */
+@Injectable()
+export class NorthboundService {
+  private readonly logger = new Logger(NorthboundService.name);
+
+  constructor(private readonly sink: NorthboundSink) {}
+
+  async accept(tenant: TenantPrincipal, received: ReceivedMessage): Promise<DroppedValue[]> {
+    if (!received.isJson) {
+      throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+    }
+    const { reading, message, warnings } = readTrackerMessage(received.body, received.receivedAt);
+    await this.sink.submit({
+      tenantId: tenant.tenantId,
+      requestId: received.requestId,
+      receivedAt: new Date(received.receivedAt).toISOString(),
+      reading,
+      message,
+      warnings,
+    });
+    if (warnings.length > 0) {
+      this.logger.warn(
+        `Stored a message of tracker ${reading.trackerId} without ${warnings.length} impossible value(s) ` +
+          `(request ${received.requestId}): ${warnings.map((w) => w.field).join(', ')}`,
+      );
+    }
+    return warnings;
+  }
+}

@@ -1,0 +1,888 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Response } from 'supertest';
+import type { TenantCredentials } from '../src/auth/tenants.service';
+import { position, storeDeviceData, track } from './factories/device-data.factory';
+import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
+import { examplePoints, randomImei } from './factories/telemetry.factory';
+import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/tenant.factory';
+import { errorEnvelope } from './utils/api-envelope';
+import { SseClient } from './utils/sse-client';
+import { createTestApp, type TestApp, type TestAppOptions } from './utils/test-app';
+import { describeWithRedis } from './utils/test-database';
+import { waitFor } from './utils/wait';
+
+const BASE = '/apidev/v1/devices';
+
+interface Envelope<T> {
+  success: true;
+  data: T;
+  meta: { count?: number; nextCursor?: string | null };
+}
+type Item = Record<string, unknown>;
+
+const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(\d{3})?Z$/;
+
+/** Rate limits that never get in the way, and a heartbeat a test can wait for. */
+function appOptions(options: TestAppOptions = {}): TestAppOptions {
+  return {
+    ...options,
+    env: {
+      LIVE_HEARTBEAT_SECONDS: '1',
+      RATE_LIMIT_API_PER_MINUTE: '1000000',
+      RATE_LIMIT_GLOBAL_CAPACITY: '1000000',
+      RATE_LIMIT_GLOBAL_REFILL: '1000000',
+      RATE_LIMIT_IMEI_CAPACITY: '1000000',
+      RATE_LIMIT_IMEI_REFILL: '1000000',
+      ...options.env,
+    },
+  };
+}
+
+interface Fleet {
+  tenant: TenantCredentials;
+  tenantId: string;
+  headers: Record<string, string>;
+}
+
+async function newFleet(testApp: TestApp, name = 'Devices Fleet'): Promise<Fleet> {
+  const tenant = await createTenant(testApp, name);
+  return {
+    tenant,
+    tenantId: await tenantIdOf(testApp, tenant.tenant),
+    headers: apiHeaders(tenant, await issueToken(testApp, tenant)),
+  };
+}
+
+function get(testApp: TestApp, fleet: Fleet, path: string, query: Record<string, string> = {}) {
+  return testApp.http.get(`${BASE}${path}`).query(query).set(fleet.headers);
+}
+
+/** Every page of a listing, following `meta.nextCursor`. */
+async function allPages(
+  testApp: TestApp,
+  fleet: Fleet,
+  path: string,
+  query: Record<string, string>,
+): Promise<{ items: Item[]; pages: number }> {
+  const items: Item[] = [];
+  let cursor: string | null | undefined;
+  let pages = 0;
+  do {
+    const response = await get(testApp, fleet, path, {
+      ...query,
+      ...(cursor ? { cursor } : {}),
+    }).expect(200);
+    const body = response.body as Envelope<Item[]>;
+    expect(body.meta.count).toBe(body.data.length);
+    items.push(...body.data);
+    cursor = body.meta.nextCursor;
+    pages++;
+  } while (cursor);
+  return { items, pages };
+}
+
+const validationError = (response: Response, field: string) => {
+  const body = response.body as { error: { code: string; details?: { field?: string }[] } };
+  expect(response.status).toBe(400);
+  expect(body.error.code).toBe('VALIDATION_ERROR');
+  expect(body.error.details?.map((detail) => detail.field)).toContain(field);
+};
+
+/** Minimal RFC 4180 parser: quoted cells, doubled quotes, CRLF rows. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += char;
+  }
+  return rows;
+}
+
+describe('Devices API', () => {
+  let testApp: TestApp;
+  let fleet: Fleet;
+  let other: Fleet;
+  const imei = randomImei();
+  const points = track(imei, 250);
+
+  beforeAll(async () => {
+    testApp = await createTestApp(appOptions());
+    fleet = await newFleet(testApp);
+    other = await newFleet(testApp, 'Other Fleet');
+    await storeDeviceData(testApp, fleet.tenantId, {
+      positions: points,
+      events: points
+        .filter((point) => point.eventcode === '117')
+        .map((point, i) => ({
+          deviceExternalId: imei,
+          occurredAt: point.recordedAt,
+          type: i % 2 === 0 ? 'EXCESO_VELOCIDAD' : 'BATTERY_LOW',
+          code: i % 2 === 0 ? '117' : '116',
+          data: { speed: point.speed },
+        })),
+    });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  describe('GET /devices', () => {
+    let devices: string[];
+
+    beforeAll(async () => {
+      // 0..24 trackers and 25..29 asset trackers, sharing prefixes so `q` has something to narrow.
+      const prefix = `99${randomBytes(3).toString('hex')}`;
+      devices = Array.from({ length: 30 }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+      await storeDeviceData(testApp, fleet.tenantId, {
+        positions: devices.slice(0, 25).map((id) => position(id, '2026-04-04T12:00:00Z')),
+        receivedAt: '2026-04-04T12:00:05Z',
+      });
+      await storeDeviceData(testApp, fleet.tenantId, {
+        kind: 'asset-tracker',
+        positions: devices.slice(25).map((id) => position(id, '2026-04-05T12:00:00Z')),
+        receivedAt: '2026-04-05T12:00:05Z',
+      });
+    });
+
+    it('lists the tenant devices with their latest state, in id order, page by page', async () => {
+      const { items, pages } = await allPages(testApp, fleet, '', { limit: '7' });
+      const ids = items.map((device) => device.deviceId as string);
+      expect(ids).toEqual([...ids].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)));
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual(expect.arrayContaining([...devices, imei]));
+      expect(ids).toHaveLength(31);
+      expect(pages).toBe(5);
+
+      const device = items.find((item) => item.deviceId === devices[0])!;
+      expect(device).toEqual({
+        deviceId: devices[0],
+        kind: 'tracker',
+        firstSeenAt: '2026-04-04T12:00:05.000Z',
+        lastSeenAt: '2026-04-04T12:00:05.000Z',
+        latestPosition: {
+          recordedAt: '2026-04-04T12:00:00.000Z',
+          eventcode: '101',
+          fix: true,
+          lat: -34.6037,
+          lon: -58.3816,
+          altitude: 25,
+          speed: 45,
+          heading: 180,
+          satellites: 12,
+          ignition: true,
+          accuracy: 3.5,
+          odometer: 125430,
+        },
+        lastFixPosition: expect.objectContaining({ recordedAt: '2026-04-04T12:00:00.000Z' }),
+        status: null,
+        sensors: null,
+      });
+    });
+
+    it('filters by id prefix, kind and last-seen time', async () => {
+      const prefix = devices[0].slice(0, -1);
+      const byPrefix = await allPages(testApp, fleet, '', { q: prefix, limit: '4' });
+      expect(byPrefix.items.map((device) => device.deviceId)).toEqual(devices.slice(0, 10));
+
+      const assets = await allPages(testApp, fleet, '', { kind: 'asset-tracker' });
+      expect(assets.items.map((device) => device.deviceId)).toEqual(devices.slice(25));
+
+      const recent = await allPages(testApp, fleet, '', { seenSince: '2026-04-05T00:00:00Z' });
+      expect(recent.items.map((device) => device.deviceId)).toEqual(
+        expect.arrayContaining(devices.slice(25)),
+      );
+      expect(recent.items.map((device) => device.deviceId)).not.toContain(devices[0]);
+    });
+
+    it('treats LIKE wildcards in q as text', async () => {
+      const response = await get(testApp, fleet, '', { q: '%' }).expect(200);
+      expect((response.body as Envelope<Item[]>).data).toEqual([]);
+    });
+
+    it("never lists another tenant's devices", async () => {
+      const response = await get(testApp, other, '').expect(200);
+      expect(response.body).toEqual({
+        success: true,
+        data: [],
+        meta: { count: 0, nextCursor: null },
+      });
+    });
+
+    it('refuses bad parameters and cursors with VALIDATION_ERROR', async () => {
+      validationError(await get(testApp, fleet, '', { limit: '0' }), 'limit');
+      validationError(await get(testApp, fleet, '', { limit: '1001' }), 'limit');
+      validationError(await get(testApp, fleet, '', { limit: 'ten' }), 'limit');
+      validationError(await get(testApp, fleet, '', { kind: 'car' }), 'kind');
+      validationError(await get(testApp, fleet, '', { seenSince: 'yesterday' }), 'seenSince');
+      validationError(await get(testApp, fleet, '', { seenSince: '2026-02-30' }), 'seenSince');
+      validationError(await get(testApp, fleet, '', { q: 'a\u0000b' }), 'q');
+      validationError(await get(testApp, fleet, '', { cursor: 'not-a-cursor' }), 'cursor');
+      const unknown = await get(testApp, fleet, '', { colour: 'red' });
+      expect(unknown.status).toBe(400);
+      expect((unknown.body as { error: { code: string } }).error.code).toBe('VALIDATION_ERROR');
+    });
+
+    it('needs the dual credentials', async () => {
+      await testApp.http.get(BASE).expect(400);
+      await testApp.http
+        .get(BASE)
+        .set({ ...fleet.headers, Authorization: 'Bearer nope' })
+        .expect(401);
+    });
+  });
+
+  describe('GET /devices/:deviceId', () => {
+    it('answers one device, its latest position by device time, never a late or unfixed one', async () => {
+      const id = randomImei();
+      await storeDeviceData(testApp, fleet.tenantId, {
+        positions: [
+          position(id, '2026-04-04T10:00:00Z', { lat: 1, lon: 1 }),
+          position(id, '2026-04-04T10:05:00Z', { lat: 2, lon: 2, fix: false }),
+        ],
+      });
+      // Arrives later, but is older by device time: it must move neither.
+      await storeDeviceData(testApp, fleet.tenantId, {
+        positions: [position(id, '2026-04-04T09:00:00Z', { lat: 3, lon: 3 })],
+      });
+      const response = await get(testApp, fleet, `/${id}`).expect(200);
+      const device = (response.body as Envelope<Item>).data;
+      expect(response.body).toEqual({ success: true, data: expect.any(Object), meta: {} });
+      expect(device.deviceId).toBe(id);
+      expect(device.latestPosition).toMatchObject({
+        recordedAt: '2026-04-04T10:05:00.000Z',
+        fix: false,
+        lat: 2,
+        lon: 2,
+      });
+      expect(device.lastFixPosition).toMatchObject({
+        recordedAt: '2026-04-04T10:00:00.000Z',
+        fix: true,
+        lat: 1,
+      });
+      expect(device.firstSeenAt).toMatch(ISO_Z);
+    });
+
+    it('is 404 NOT_FOUND for an unknown id and for another tenant’s device', async () => {
+      const missing = await get(testApp, fleet, '/000000000000000').expect(404);
+      expect(missing.body).toEqual(
+        errorEnvelope('NOT_FOUND', "No device '000000000000000' in this tenant"),
+      );
+      const foreign = await get(testApp, other, `/${imei}`).expect(404);
+      expect(foreign.body).toEqual(
+        errorEnvelope('NOT_FOUND', `No device '${imei}' in this tenant`),
+      );
+      await get(testApp, fleet, `/${'9'.repeat(65)}`).expect(404);
+      await get(testApp, fleet, '/a%00b').expect(404);
+    });
+  });
+
+  describe('GET /devices/:deviceId/positions', () => {
+    const times = points.map((point) => new Date(point.recordedAt).toISOString());
+
+    it('pages the whole history ascending and descending, without gaps or repeats', async () => {
+      const asc = await allPages(testApp, fleet, `/${imei}/positions`, { limit: '60' });
+      expect(asc.pages).toBe(5);
+      expect(asc.items.map((item) => item.recordedAt)).toEqual(times);
+
+      const desc = await allPages(testApp, fleet, `/${imei}/positions`, {
+        limit: '100',
+        order: 'desc',
+      });
+      expect(desc.items.map((item) => item.recordedAt)).toEqual([...times].reverse());
+    });
+
+    it('answers numbers as numbers, times in UTC with Z, and flags unfixed positions', async () => {
+      const response = await get(testApp, fleet, `/${imei}/positions`, { limit: '5' }).expect(200);
+      const body = response.body as Envelope<Item[]>;
+      expect(body.data[3]).toEqual({
+        recordedAt: times[3],
+        receivedAt: expect.stringMatching(ISO_Z),
+        eventcode: '101',
+        fix: false,
+        lat: points[3].lat,
+        lon: points[3].lon,
+        altitude: 25,
+        speed: 3,
+        heading: 180,
+        satellites: 12,
+        ignition: true,
+        accuracy: 3.5,
+        odometer: 125430,
+        horometer: null,
+        address: null,
+        temperature: null,
+        battery: null,
+        source: 'telemetry',
+        extra: null,
+      });
+      expect(body.meta).toEqual({ count: 5, nextCursor: expect.any(String) });
+    });
+
+    it('defaults to 1000 positions a page', async () => {
+      const response = await get(testApp, fleet, `/${imei}/positions`).expect(200);
+      expect((response.body as Envelope<Item[]>).data).toHaveLength(250);
+      expect((response.body as Envelope<Item[]>).meta.nextCursor).toBeNull();
+    });
+
+    it('filters by time window, event code and fix', async () => {
+      const window = await allPages(testApp, fleet, `/${imei}/positions`, {
+        from: times[10],
+        to: times[20],
+        limit: '3',
+      });
+      expect(window.items.map((item) => item.recordedAt)).toEqual(times.slice(10, 20));
+
+      // No zone means UTC; a bare date means its midnight.
+      const unzoned = await get(testApp, fleet, `/${imei}/positions`, {
+        from: times[10].slice(0, 19),
+        to: '2026-04-05',
+      }).expect(200);
+      expect((unzoned.body as Envelope<Item[]>).data).toHaveLength(240);
+
+      const speeding = await allPages(testApp, fleet, `/${imei}/positions`, { eventcode: '117' });
+      expect(speeding.items.map((item) => item.recordedAt)).toEqual(
+        times.filter((_, i) => points[i].eventcode === '117'),
+      );
+      const both = await allPages(testApp, fleet, `/${imei}/positions`, { eventcode: '101,117' });
+      expect(both.items).toHaveLength(250);
+
+      const fixed = await allPages(testApp, fleet, `/${imei}/positions`, {
+        fixOnly: 'true',
+        limit: '50',
+      });
+      expect(fixed.items.every((item) => item.fix === true)).toBe(true);
+      expect(fixed.items).toHaveLength(points.filter((point) => point.fix).length);
+    });
+
+    it('keeps sub-millisecond device times exact, in answers and across pages', async () => {
+      const id = randomImei();
+      await storeDeviceData(testApp, fleet.tenantId, {
+        positions: [
+          position(id, '2026-04-04T10:00:00.123456Z'),
+          position(id, '2026-04-04T10:00:00.123457Z'),
+          position(id, '2026-04-04T10:00:00.123457Z', { eventcode: '117' }),
+        ],
+      });
+      const { items } = await allPages(testApp, fleet, `/${id}/positions`, { limit: '1' });
+      expect(items.map((item) => [item.recordedAt, item.eventcode])).toEqual([
+        ['2026-04-04T10:00:00.123456Z', '101'],
+        ['2026-04-04T10:00:00.123457Z', '101'],
+        ['2026-04-04T10:00:00.123457Z', '117'],
+      ]);
+    });
+
+    it('refuses bad parameters and cursors with VALIDATION_ERROR', async () => {
+      const path = `/${imei}/positions`;
+      validationError(await get(testApp, fleet, path, { limit: '10001' }), 'limit');
+      validationError(await get(testApp, fleet, path, { order: 'up' }), 'order');
+      validationError(await get(testApp, fleet, path, { format: 'kml' }), 'format');
+      validationError(await get(testApp, fleet, path, { fixOnly: 'yes' }), 'fixOnly');
+      validationError(await get(testApp, fleet, path, { from: '2026-04-04T25:00:00Z' }), 'from');
+      validationError(
+        await get(testApp, fleet, path, { from: '2026-04-05', to: '2026-04-04' }),
+        'to',
+      );
+      validationError(await get(testApp, fleet, path, { cursor: 'eyJ4IjoxfQ' }), 'cursor');
+      const deviceCursor = Buffer.from(JSON.stringify(['devices', imei])).toString('base64url');
+      validationError(await get(testApp, fleet, path, { cursor: deviceCursor }), 'cursor');
+      const badTime = Buffer.from(JSON.stringify(['positions', 'soon', '101'])).toString(
+        'base64url',
+      );
+      validationError(await get(testApp, fleet, path, { cursor: badTime }), 'cursor');
+      const impossible = Buffer.from(
+        JSON.stringify(['positions', '2026-13-45T10:00:00.000Z', '101']),
+      ).toString('base64url');
+      validationError(await get(testApp, fleet, path, { cursor: impossible }), 'cursor');
+    });
+
+    it("is 404 for another tenant's device, whatever the format", async () => {
+      for (const format of ['json', 'csv', 'geojson', 'gpx']) {
+        const response = await get(testApp, other, `/${imei}/positions`, { format }).expect(404);
+        expect(response.body).toEqual(
+          errorEnvelope('NOT_FOUND', `No device '${imei}' in this tenant`),
+        );
+      }
+    });
+  });
+
+  describe('exports', () => {
+    let json: Item[];
+    const path = () => `/${imei}/positions`;
+
+    beforeAll(async () => {
+      json = (await allPages(testApp, fleet, path(), {})).items;
+    });
+
+    it('CSV: a header and one row per position, parsing back to the JSON answer', async () => {
+      const response = await get(testApp, fleet, path(), { format: 'csv' })
+        .buffer(true)
+        .expect(200);
+      expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(response.headers['content-disposition']).toBe(
+        `attachment; filename="${imei}-positions.csv"`,
+      );
+      const [header, ...rows] = parseCsv(response.text);
+      expect(header).toEqual(Object.keys(json[0]));
+      expect(rows).toHaveLength(json.length);
+      rows.forEach((row, i) => {
+        const expected = json[i];
+        const parsed = Object.fromEntries(header.map((column, c) => [column, row[c]]));
+        expect(parsed.recordedAt).toBe(expected.recordedAt);
+        expect(Number(parsed.lat)).toBe(expected.lat);
+        expect(Number(parsed.lon)).toBe(expected.lon);
+        expect(parsed.fix).toBe(String(expected.fix));
+        expect(parsed.eventcode).toBe(expected.eventcode);
+        expect(parsed.address).toBe('');
+      });
+    });
+
+    it('CSV: quotes what needs quoting', async () => {
+      const id = randomImei();
+      const address = 'Av. "9 de Julio", 1000\nCABA';
+      await storeDeviceData(testApp, fleet.tenantId, {
+        positions: [position(id, '2026-04-04T10:00:00Z', { address, extra: { a: 'x,y' } })],
+      });
+      const response = await get(testApp, fleet, `/${id}/positions`, { format: 'csv' })
+        .buffer(true)
+        .expect(200);
+      const [header, row] = parseCsv(response.text);
+      expect(row[header.indexOf('address')]).toBe(address);
+      expect(JSON.parse(row[header.indexOf('extra')])).toEqual({ a: 'x,y' });
+    });
+
+    it('GeoJSON: the fixed track as a LineString, then every position as a Point', async () => {
+      const response = await get(testApp, fleet, path(), { format: 'geojson' })
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => done(null, text));
+        })
+        .expect(200);
+      expect(response.headers['content-type']).toBe('application/geo+json; charset=utf-8');
+      const collection = JSON.parse(response.body as string) as {
+        type: string;
+        features: {
+          type: string;
+          geometry: { type: string; coordinates: unknown };
+          properties: Item;
+        }[];
+      };
+      expect(collection.type).toBe('FeatureCollection');
+      const [line, ...pointFeatures] = collection.features;
+      expect(line.geometry.type).toBe('LineString');
+      expect(line.properties).toEqual({ deviceId: imei });
+      expect(line.geometry.coordinates).toEqual(
+        json.filter((item) => item.fix).map((item) => [item.lon, item.lat]),
+      );
+      expect(pointFeatures).toHaveLength(json.length);
+      pointFeatures.forEach((feature, i) => {
+        const { lat, lon, ...properties } = json[i];
+        expect(feature).toEqual({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [lon, lat] },
+          properties,
+        });
+      });
+    });
+
+    it('GeoJSON: no LineString with fewer than two fixes', async () => {
+      const id = randomImei();
+      await storeDeviceData(testApp, fleet.tenantId, {
+        positions: [position(id, '2026-04-04T10:00:00Z')],
+      });
+      const response = await get(testApp, fleet, `/${id}/positions`, { format: 'geojson' })
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => done(null, text));
+        })
+        .expect(200);
+      const collection = JSON.parse(response.body as string) as {
+        features: { geometry: { type: string } }[];
+      };
+      expect(collection.features.map((feature) => feature.geometry.type)).toEqual(['Point']);
+    });
+
+    it('GPX: a 1.1 track with one point per position, unfixed ones marked', async () => {
+      const response = await get(testApp, fleet, path(), { format: 'gpx' })
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => done(null, text));
+        })
+        .expect(200);
+      expect(response.headers['content-type']).toBe('application/gpx+xml; charset=utf-8');
+      const text = response.body as string;
+      expect(text).toMatch(
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<gpx version="1.1" creator="FleetHub" xmlns="http:\/\/www.topografix.com\/GPX\/1\/1">/,
+      );
+      expect(text).toContain(`<trk><name>${imei}</name><trkseg>`);
+      expect(text.trimEnd().endsWith('</trkseg></trk>\n</gpx>')).toBe(true);
+      const trackPoints = [
+        ...text.matchAll(/<trkpt lat="([^"]+)" lon="([^"]+)">(.*?)<\/trkpt>/g),
+      ].map(([, lat, lon, body]) => ({
+        lat: Number(lat),
+        lon: Number(lon),
+        time: /<time>(.*?)<\/time>/.exec(body)?.[1],
+        type: /<type>(.*?)<\/type>/.exec(body)?.[1],
+        fix: /<fix>(.*?)<\/fix>/.exec(body)?.[1] ?? 'fixed',
+      }));
+      expect(trackPoints).toEqual(
+        json.map((item) => ({
+          lat: item.lat,
+          lon: item.lon,
+          time: item.recordedAt,
+          type: item.eventcode,
+          fix: item.fix ? 'fixed' : 'none',
+        })),
+      );
+    });
+
+    it('exports the same window and filters as the JSON pages', async () => {
+      const response = await get(testApp, fleet, path(), {
+        format: 'csv',
+        from: json[100].recordedAt as string,
+        to: json[200].recordedAt as string,
+        order: 'desc',
+        fixOnly: 'true',
+      })
+        .buffer(true)
+        .expect(200);
+      const [header, ...rows] = parseCsv(response.text);
+      const expected = json
+        .slice(100, 200)
+        .filter((item) => item.fix)
+        .reverse()
+        .map((item) => item.recordedAt);
+      expect(rows.map((row) => row[header.indexOf('recordedAt')])).toEqual(expected);
+    });
+
+    it('streams windows larger than one fetch, the track unbroken across batches', async () => {
+      const id = randomImei();
+      const long = track(id, 2345, '2026-04-06T00:00:00Z', 5);
+      await storeDeviceData(testApp, fleet.tenantId, { positions: long });
+      const csv = await get(testApp, fleet, `/${id}/positions`, { format: 'csv' })
+        .buffer(true)
+        .expect(200);
+      const [, ...rows] = parseCsv(csv.text);
+      expect(rows.map((row) => row[0])).toEqual(
+        long.map((p) => new Date(p.recordedAt).toISOString()),
+      );
+
+      const geojson = await get(testApp, fleet, `/${id}/positions`, { format: 'geojson' })
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => done(null, text));
+        })
+        .expect(200);
+      const [line, ...pointFeatures] = (
+        JSON.parse(geojson.body as string) as { features: { geometry: { coordinates: unknown } }[] }
+      ).features;
+      expect(line.geometry.coordinates).toEqual(
+        long.filter((p) => p.fix).map((p) => [p.lon, p.lat]),
+      );
+      expect(pointFeatures).toHaveLength(long.length);
+    });
+
+    it('gives its database connection back when the client leaves mid-file', async () => {
+      const id = randomImei();
+      await storeDeviceData(testApp, fleet.tenantId, {
+        positions: track(id, 5000, '2026-04-07T00:00:00Z', 1),
+      });
+      const url = await listeningUrl(testApp);
+      // More abandoned exports than the pool has connections: a leak would starve the next query.
+      for (let i = 0; i < 12; i++) {
+        const controller = new AbortController();
+        const response = await fetch(`${url}${BASE}/${id}/positions?format=gpx`, {
+          headers: fleet.headers,
+          signal: controller.signal,
+        });
+        const reader = response.body!.getReader();
+        await reader.read();
+        controller.abort();
+        await reader.read().catch(() => undefined);
+      }
+      await get(testApp, fleet, `/${id}`).timeout(3000).expect(200);
+    });
+
+    it('refuses limit and cursor, which page the json format only', async () => {
+      validationError(await get(testApp, fleet, path(), { format: 'csv', limit: '10' }), 'limit');
+      validationError(
+        await get(testApp, fleet, path(), { format: 'gpx', cursor: 'abc' }),
+        'cursor',
+      );
+    });
+  });
+
+  describe('GET /devices/:deviceId/events', () => {
+    it('pages the events by device time and filters them by type and code', async () => {
+      const all = await allPages(testApp, fleet, `/${imei}/events`, { limit: '7' });
+      expect(all.items).toHaveLength(25);
+      expect(all.items[0]).toEqual({
+        occurredAt: new Date(points[5].recordedAt).toISOString(),
+        type: 'EXCESO_VELOCIDAD',
+        code: '117',
+        source: 'telemetry',
+        receivedAt: expect.stringMatching(ISO_Z),
+        data: { speed: 5 },
+      });
+      const times = all.items.map((item) => item.occurredAt as string);
+      expect(times).toEqual([...times].sort());
+
+      const desc = await allPages(testApp, fleet, `/${imei}/events`, { order: 'desc', limit: '4' });
+      expect(desc.items).toEqual([...all.items].reverse());
+
+      const battery = await allPages(testApp, fleet, `/${imei}/events`, { type: 'BATTERY_LOW' });
+      expect(battery.items).toHaveLength(12);
+      expect(battery.items.every((item) => item.type === 'BATTERY_LOW')).toBe(true);
+
+      const byCode = await allPages(testApp, fleet, `/${imei}/events`, { code: '117' });
+      expect(byCode.items).toHaveLength(13);
+
+      const window = await allPages(testApp, fleet, `/${imei}/events`, {
+        from: times[2],
+        to: times[5],
+      });
+      expect(window.items.map((item) => item.occurredAt)).toEqual(times.slice(2, 5));
+    });
+
+    it("is 404 for another tenant's device, and refuses a positions cursor", async () => {
+      await get(testApp, other, `/${imei}/events`).expect(404);
+      const positionsPage = await get(testApp, fleet, `/${imei}/positions`, { limit: '1' });
+      const cursor = (positionsPage.body as Envelope<Item[]>).meta.nextCursor!;
+      validationError(await get(testApp, fleet, `/${imei}/events`, { cursor }), 'cursor');
+    });
+  });
+
+  it('documents every route in OpenAPI', async () => {
+    const response = await testApp.http.get('/docs/openapi.json').expect(200);
+    const paths = Object.keys((response.body as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        BASE,
+        `${BASE}/stream`,
+        `${BASE}/{deviceId}`,
+        `${BASE}/{deviceId}/positions`,
+        `${BASE}/{deviceId}/events`,
+      ]),
+    );
+  });
+});
+
+/** The app's base URL, listening on an ephemeral port (streams need a real client). */
+async function listeningUrl(testApp: TestApp): Promise<string> {
+  const server = testApp.app.getHttpServer();
+  if (!server.listening) await testApp.app.listen(0, '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+function liveStreamSuite(options: TestAppOptions) {
+  let testApp: TestApp;
+  let fleet: Fleet;
+  let other: Fleet;
+  let url: string;
+  const clients: SseClient[] = [];
+  const open = async (fleetOf: Fleet, query = '', headers: Record<string, string> = {}) => {
+    const client = await SseClient.open(`${url}${query}`, { ...fleetOf.headers, ...headers });
+    clients.push(client);
+    return client;
+  };
+  const postTelemetry = (body: unknown) =>
+    testApp.http
+      .post('/apidev/v1/telemetry')
+      .set(fleet.headers)
+      .send(body as object)
+      .expect(200);
+
+  beforeAll(async () => {
+    testApp = await createTestApp(appOptions(options));
+    fleet = await newFleet(testApp);
+    other = await newFleet(testApp, 'Other Fleet');
+    url = `${await listeningUrl(testApp)}${BASE}/stream`;
+  });
+
+  afterEach(() => {
+    clients.splice(0).forEach((client) => client.close());
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('delivers a position posted through /apidev/v1/telemetry within a second', async () => {
+    const client = await open(fleet);
+    expect(client.status).toBe(200);
+    expect(client.response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    const imei = randomImei();
+    const posted = Date.now();
+    await postTelemetry(examplePoints(imei).slice(0, 1));
+    const event = await client.next((e) => e.event === 'position', 1000);
+    expect(Date.now() - posted).toBeLessThan(1000);
+    expect(event.id).toMatch(/^\d+-\d+$/);
+    expect(JSON.parse(event.data)).toEqual({
+      deviceId: imei,
+      kind: 'tracker',
+      position: expect.objectContaining({
+        recordedAt: '2026-04-04T14:30:00.000Z',
+        eventcode: '101',
+        fix: true,
+        lat: -34.6037,
+        lon: -58.3816,
+        source: 'telemetry',
+      }),
+    });
+    expect(client.comments).toContain('connected');
+  });
+
+  it('delivers a position posted through /data (Asset Tracker) within a second', async () => {
+    const client = await open(fleet);
+    const trackerId = randomBytes(8).toString('hex');
+    const posted = Date.now();
+    await testApp.http
+      .post('/data')
+      .auth(...northboundCredentials(fleet.tenant))
+      .send({ ...ASSET_TRACKER_SAMPLES['alerts-multiple'], trackerId })
+      .expect(200);
+    const event = await client.next(
+      (e) => e.event === 'position' && e.data.includes(trackerId),
+      1000,
+    );
+    expect(Date.now() - posted).toBeLessThan(1000);
+    expect(JSON.parse(event.data)).toMatchObject({
+      deviceId: trackerId,
+      kind: 'asset-tracker',
+      position: { lat: 51.50735, lon: -0.1277583, source: 'northbound' },
+    });
+    // The device answers with its Asset Tracker state.
+    const device = await waitFor(
+      () => testApp.http.get(`${BASE}/${trackerId}`).set(fleet.headers),
+      (response) => response.status === 200,
+    );
+    expect((device.body as Envelope<Item>).data).toMatchObject({
+      kind: 'asset-tracker',
+      status: { inMotion: true },
+      sensors: { temperature: 27, batteryLevel: 86.71139 },
+    });
+  });
+
+  it('sends events too, and narrows to one device with deviceId', async () => {
+    const [mine, noise] = [randomImei(), randomImei()];
+    await postTelemetry(examplePoints(mine).slice(0, 1));
+    // With Redis the worker stores it a moment after the 200; the device must exist to narrow to it.
+    await waitFor(
+      () => testApp.http.get(`${BASE}/${mine}`).set(fleet.headers),
+      (response) => response.status === 200,
+    );
+    const narrowed = await open(fleet, `?deviceId=${mine}`);
+    expect(narrowed.status).toBe(200);
+    await postTelemetry([{ ...examplePoints(noise)[0], datetime: '2026-04-04T15:00:00' }]);
+    await postTelemetry([
+      { ...examplePoints(mine)[0], eventcode: '116', datetime: '2026-04-04T15:00:01' },
+    ]);
+    const event = await narrowed.next((e) => e.event === 'event');
+    expect(JSON.parse(event.data)).toMatchObject({
+      deviceId: mine,
+      event: { type: 'BATTERY_LOW', code: '116', occurredAt: '2026-04-04T15:00:01.000Z' },
+    });
+    const deviceIds = narrowed.events.map(
+      (e) => (JSON.parse(e.data) as { deviceId: string }).deviceId,
+    );
+    expect(new Set(deviceIds)).toEqual(new Set([mine]));
+  });
+
+  it("never carries another tenant's data, and 404s its device ids", async () => {
+    const imei = randomImei();
+    await postTelemetry(examplePoints(imei).slice(0, 1));
+    const foreign = await open(other, `?deviceId=${imei}`);
+    expect(foreign.status).toBe(404);
+    expect(await foreign.body()).toEqual(
+      errorEnvelope('NOT_FOUND', `No device '${imei}' in this tenant`),
+    );
+
+    const snooper = await open(other);
+    const watcher = await open(fleet);
+    await postTelemetry([{ ...examplePoints(imei)[0], datetime: '2026-04-04T16:00:00' }]);
+    await watcher.next((e) => e.event === 'position');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(snooper.events).toEqual([]);
+  });
+
+  it('resumes after Last-Event-ID without gaps or repeats', async () => {
+    const imei = randomImei();
+    const first = await open(fleet, `?deviceId=${imei}`).catch(() => undefined);
+    expect(first?.status).toBe(404); // the device does not exist yet
+    const watcher = await open(fleet);
+    await postTelemetry([{ ...examplePoints(imei)[0], datetime: '2026-04-04T17:00:00' }]);
+    const seen = await watcher.next((e) => e.event === 'position' && e.data.includes(imei));
+    watcher.close();
+    // Missed while disconnected:
+    await postTelemetry([
+      { ...examplePoints(imei)[0], datetime: '2026-04-04T17:00:01' },
+      { ...examplePoints(imei)[0], datetime: '2026-04-04T17:00:02' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const resumed = await open(fleet, `?deviceId=${imei}`, { 'Last-Event-ID': seen.id! });
+    await postTelemetry([{ ...examplePoints(imei)[0], datetime: '2026-04-04T17:00:03' }]);
+    await resumed.next((e) => e.data.includes('17:00:03'));
+    const times = resumed.events
+      .filter((e) => e.event === 'position')
+      .map((e) => (JSON.parse(e.data) as { position: { recordedAt: string } }).position.recordedAt);
+    expect(times).toEqual([
+      '2026-04-04T17:00:01.000Z',
+      '2026-04-04T17:00:02.000Z',
+      '2026-04-04T17:00:03.000Z',
+    ]);
+    expect(resumed.events.some((e) => e.event === 'gap')).toBe(false);
+  });
+
+  it('sends heartbeat comments while nothing happens', async () => {
+    const client = await open(fleet);
+    await waitFor(
+      () => Promise.resolve(client.comments),
+      (comments) => comments.includes('heartbeat'),
+      { timeoutMs: 2500 },
+    );
+    expect(client.comments).toContain('heartbeat');
+  });
+
+  it('says so (event: gap) when Last-Event-ID is older than the replay window', async () => {
+    const client = await open(fleet, '', { 'Last-Event-ID': '1-0' });
+    const gap = await client.next((e) => e.event === 'gap');
+    expect(JSON.parse(gap.data)).toEqual({ lastEventId: '1-0' });
+  });
+}
+
+describeWithRedis('Devices live stream (Redis pub/sub)', () => {
+  liveStreamSuite({});
+});
+
+describe('Devices live stream (in-process, no Redis)', () => {
+  liveStreamSuite({ redis: false });
+});
