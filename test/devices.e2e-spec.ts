@@ -6,6 +6,7 @@ import { position, storeDeviceData, track } from './factories/device-data.factor
 import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
 import { examplePoints, randomImei } from './factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/tenant.factory';
+import { LiveEventBus } from '../src/devices/live/live-message';
 import { errorEnvelope } from './utils/api-envelope';
 import { SseClient } from './utils/sse-client';
 import { createTestApp, type TestApp, type TestAppOptions } from './utils/test-app';
@@ -759,6 +760,34 @@ function liveStreamSuite(options: TestAppOptions) {
       }),
     });
     expect(client.comments).toContain('connected');
+  });
+
+  it("publishes a tenant's rows only while a stream watches it", async () => {
+    const quiet = await newFleet(testApp, 'Quiet Fleet');
+    const bus = testApp.app.get(LiveEventBus);
+    const post = (imei: string) =>
+      testApp.http
+        .post('/apidev/v1/telemetry')
+        .set(quiet.headers)
+        .send(examplePoints(imei).slice(0, 1))
+        .expect(200);
+    const stored = (imei: string) =>
+      waitFor(
+        () => testApp.http.get(`${BASE}/${imei}`).set(quiet.headers),
+        (response) => response.status === 200,
+      );
+
+    const unwatched = randomImei();
+    await post(unwatched);
+    await stored(unwatched);
+    expect((await bus.replay(quiet.tenantId, '0-0')).messages).toEqual([]);
+
+    const client = await open(quiet);
+    const watched = randomImei();
+    await post(watched);
+    await client.next((e) => e.event === 'position' && e.data.includes(watched), 1000);
+    const retained = (await bus.replay(quiet.tenantId, '0-0')).messages;
+    expect(retained.map((message) => message.deviceId)).toEqual([watched]);
   });
 
   it('delivers a position posted through /data (Asset Tracker) within a second', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { ApiError } from '../common/errors/api-error';
-import { addDurably } from '../common/queue/durable-jobs';
+import { addDurably, reportQueueErrors } from '../common/queue/durable-jobs';
 import { TrackerMessageIngestService } from './tracker-message-ingest.service';
 import {
   NORTHBOUND_QUEUE,
@@ -33,6 +33,7 @@ export class QueueNorthboundSink extends NorthboundSink {
     @InjectQueue(NORTHBOUND_QUEUE) private readonly queue: Queue<StoreTrackerMessageJob>,
   ) {
     super();
+    reportQueueErrors(queue, this.logger);
   }
 
   async submit(job: StoreTrackerMessageJob): Promise<void> {

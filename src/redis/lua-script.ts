@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
+import { withTimeout } from '../common/with-timeout';
 
 /**
  * A Lua script run by its SHA-1 (EVALSHA), sent whole (EVAL, which also caches it) only when
@@ -20,18 +21,7 @@ export class LuaScript {
     args: readonly (string | number)[],
     timeoutMs: number,
   ): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer from Redis in ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([this.evaluate(redis, keys, args), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withTimeout(this.evaluate(redis, keys, args), timeoutMs, 'A Redis script');
   }
 
   private async evaluate(

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { ApiError } from '../common/errors/api-error';
-import { addDurably } from '../common/queue/durable-jobs';
+import { addDurably, reportQueueErrors } from '../common/queue/durable-jobs';
 import { TelemetryIngestService } from './telemetry-ingest.service';
 import { INGEST_JOB, TELEMETRY_QUEUE, type IngestTelemetryJob } from './telemetry.queue';
 
@@ -27,6 +27,7 @@ export class QueueTelemetrySink extends TelemetrySink {
 
   constructor(@InjectQueue(TELEMETRY_QUEUE) private readonly queue: Queue<IngestTelemetryJob>) {
     super();
+    reportQueueErrors(queue, this.logger);
   }
 
   async submit(job: IngestTelemetryJob): Promise<void> {

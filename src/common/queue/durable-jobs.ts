@@ -1,6 +1,7 @@
 import type { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { GroupCommit } from '../group-commit';
+import { withTimeout } from '../with-timeout';
 
 /**
  * How every ingestion job is retried: exponential backoff (1 s, 2 s, 4 s … about 4 minutes in
@@ -21,18 +22,29 @@ const ENQUEUE_TIMEOUT_MS = 1500;
  * never hangs, when Redis does not answer in time.
  */
 export async function addDurably<T>(queue: Queue<T>, jobName: string, data: T): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer from Redis in ${ENQUEUE_TIMEOUT_MS} ms`)),
-      ENQUEUE_TIMEOUT_MS,
-    );
+  await withTimeout(
+    queue.add(jobName, data, DURABLE_JOB_OPTIONS),
+    ENQUEUE_TIMEOUT_MS,
+    `Adding a job to queue ${queue.name}`,
+  );
+}
+
+/** How often a queue's connection errors are logged while they repeat (Redis down: every retry). */
+const ERROR_LOG_INTERVAL_MS = 30_000;
+
+/**
+ * Logs a queue's connection errors. Bull re-emits its Redis clients' errors on the queue and
+ * otherwise drops them, so Redis going away would leave no trace in the log but the failed
+ * requests.
+ */
+export function reportQueueErrors(queue: Queue, logger: Logger): void {
+  let last = { message: '', at: 0 };
+  queue.on('error', (error: Error) => {
+    const now = Date.now();
+    if (error.message === last.message && now - last.at < ERROR_LOG_INTERVAL_MS) return;
+    last = { message: error.message, at: now };
+    logger.warn(`Queue ${queue.name}: ${error.message}`);
   });
-  try {
-    await Promise.race([queue.add(jobName, data, DURABLE_JOB_OPTIONS), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export interface GroupConsumerOptions<T> {

@@ -31,6 +31,12 @@ export function compareLiveIds(a: string, b: string): number {
 /** How far back `Last-Event-ID` can resume: the newest messages of a tenant, up to this many. */
 export const REPLAY_WINDOW_MESSAGES = 10_000;
 
+/**
+ * A tenant is watched while one of its streams is open and for this long after the last one
+ * closed (time to reconnect and resume); only watched tenants' rows are published.
+ */
+export const WATCH_WINDOW_MS = 10 * 60 * 1000;
+
 export interface Replay {
   messages: LiveMessage[];
   /** False when messages after the given id may have left the window: the client missed some. */
@@ -53,4 +59,10 @@ export abstract class LiveEventBus {
 
   /** The tenant's retained messages after `afterId`, oldest first. */
   abstract replay(tenantId: string, afterId: string): Promise<Replay>;
+
+  /**
+   * Which of these tenants are watched (see `WATCH_WINDOW_MS`). Publishing costs the workers as
+   * much as storing the rows does, so it is spent only where a stream can receive the messages.
+   */
+  abstract watched(tenantIds: string[]): Promise<Set<string>>;
 }

@@ -73,6 +73,7 @@ type TransactionData = { [PENDING]?: Announcement[] };
  * caller's transaction commits when the writer ran inside one (a TypeORM transaction subscriber,
  * registered as the Nest docs show); nothing if that transaction rolls back.
  *
+ * Only tenants a stream watches are announced (`LiveEventBus.watched`), the others cost nothing.
  * A write that stored nothing new (a replay) is not announced; a partly new one is announced
  * whole, and clients can tell repeats by their natural key (device, time, event code). Never
  * throws: the data is stored whatever becomes of its announcement.
@@ -117,14 +118,21 @@ export class LivePublisher implements EntitySubscriberInterface {
   }
 
   private async announce(announcements: Announcement[]): Promise<void> {
+    const batches = announcements.flatMap((announcement) => announcement.batches);
+    let watched: Set<string>;
+    try {
+      watched = await this.bus.watched([...new Set(batches.map((batch) => batch.tenantId))]);
+    } catch (error) {
+      this.logger.warn(`Live stream not told of new rows: ${String(error)}`);
+      return;
+    }
     const byTenant = new Map<string, LiveDraft[]>();
     try {
-      for (const { batches } of announcements) {
-        for (const batch of batches) {
-          const tenantDrafts = byTenant.get(batch.tenantId) ?? [];
-          byTenant.set(batch.tenantId, tenantDrafts);
-          tenantDrafts.push(...drafts(batch));
-        }
+      for (const batch of batches) {
+        if (!watched.has(batch.tenantId)) continue;
+        const tenantDrafts = byTenant.get(batch.tenantId) ?? [];
+        byTenant.set(batch.tenantId, tenantDrafts);
+        tenantDrafts.push(...drafts(batch));
       }
     } catch (error) {
       this.logger.warn(`Live stream not told of new rows: ${String(error)}`);

@@ -1,4 +1,9 @@
-import { compareLiveIds, REPLAY_WINDOW_MESSAGES, type LiveMessage } from './live-message';
+import {
+  compareLiveIds,
+  REPLAY_WINDOW_MESSAGES,
+  WATCH_WINDOW_MS,
+  type LiveMessage,
+} from './live-message';
 import { MemoryLiveEventBus } from './memory-live-event.bus';
 
 const draft = (n: number) => ({ type: 'position' as const, deviceId: 'd', data: String(n) });
@@ -36,5 +41,23 @@ describe('MemoryLiveEventBus', () => {
     expect(late.complete).toBe(false);
     expect(late.messages).toHaveLength(REPLAY_WINDOW_MESSAGES);
     expect(await bus.replay('unknown', seen[0].id)).toEqual({ messages: [], complete: false });
+  });
+
+  it('counts a tenant watched while it has a stream and for the watch window after', async () => {
+    jest.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
+    try {
+      const bus = new MemoryLiveEventBus();
+      expect(await bus.watched(['a', 'b'])).toEqual(new Set());
+      const unsubscribe = await bus.subscribe('a', () => undefined);
+      jest.advanceTimersByTime(WATCH_WINDOW_MS * 3);
+      expect(await bus.watched(['a', 'b'])).toEqual(new Set(['a']));
+      unsubscribe();
+      jest.advanceTimersByTime(WATCH_WINDOW_MS - 1);
+      expect(await bus.watched(['a'])).toEqual(new Set(['a']));
+      jest.advanceTimersByTime(1);
+      expect(await bus.watched(['a'])).toEqual(new Set());
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

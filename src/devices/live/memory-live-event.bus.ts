@@ -1,6 +1,7 @@
 import {
   LiveEventBus,
   REPLAY_WINDOW_MESSAGES,
+  WATCH_WINDOW_MS,
   compareLiveIds,
   type LiveDraft,
   type LiveListener,
@@ -16,6 +17,8 @@ import {
 export class MemoryLiveEventBus extends LiveEventBus {
   private readonly listeners = new Map<string, Set<LiveListener>>();
   private readonly retained = new Map<string, LiveMessage[]>();
+  /** When each tenant stops being watched: never while it has listeners. */
+  private readonly watchedUntil = new Map<string, number>();
   private lastMs = 0;
   private sequence = 0;
 
@@ -37,9 +40,12 @@ export class MemoryLiveEventBus extends LiveEventBus {
     const listeners = this.listeners.get(tenantId) ?? new Set<LiveListener>();
     this.listeners.set(tenantId, listeners);
     listeners.add(listener);
+    this.watchedUntil.set(tenantId, Infinity);
     return Promise.resolve(() => {
       listeners.delete(listener);
-      if (listeners.size === 0) this.listeners.delete(tenantId);
+      if (listeners.size > 0) return;
+      this.listeners.delete(tenantId);
+      this.watchedUntil.set(tenantId, Date.now() + WATCH_WINDOW_MS);
     });
   }
 
@@ -49,6 +55,13 @@ export class MemoryLiveEventBus extends LiveEventBus {
       messages: retained.filter((message) => compareLiveIds(message.id, afterId) > 0),
       complete: retained.length > 0 && compareLiveIds(retained[0].id, afterId) <= 0,
     });
+  }
+
+  watched(tenantIds: string[]): Promise<Set<string>> {
+    const now = Date.now();
+    return Promise.resolve(
+      new Set(tenantIds.filter((id) => (this.watchedUntil.get(id) ?? 0) > now)),
+    );
   }
 
   /** `<ms>-<seq>`, increasing even when the clock stands still or steps back. */

@@ -1,9 +1,11 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
+import { withTimeout } from '../../common/with-timeout';
 import { LuaScript } from '../../redis/lua-script';
 import {
   LiveEventBus,
   REPLAY_WINDOW_MESSAGES,
+  WATCH_WINDOW_MS,
   compareLiveIds,
   type LiveDraft,
   type LiveListener,
@@ -12,21 +14,16 @@ import {
 } from './live-message';
 
 /** A tenant's retained messages outlive its last one by this long, then the key goes. */
-const RETAIN_IDLE_MS = 10 * 60 * 1000;
+const RETAIN_IDLE_MS = WATCH_WINDOW_MS;
+
+/** How often a process renews the watch marks of the tenants it has streams of. */
+const WATCH_RENEW_MS = WATCH_WINDOW_MS / 10;
 
 /** A publish waits no longer than this for Redis: the rows are stored, the stream is best effort. */
 const PUBLISH_TIMEOUT_MS = 1000;
 
 /** A client opening a stream while Redis is away gets a 503 after this, not a hung request. */
 const SUBSCRIBE_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Appends each message to the tenant's capped stream (which assigns its id) and publishes it with
@@ -68,6 +65,7 @@ export class RedisLiveEventBus extends LiveEventBus implements OnApplicationShut
   private readonly logger = new Logger(RedisLiveEventBus.name);
   private readonly channels = new Map<string, Channel>();
   private subscriber?: Redis;
+  private readonly renewal: NodeJS.Timeout;
 
   constructor(
     private readonly redis: Redis,
@@ -75,6 +73,7 @@ export class RedisLiveEventBus extends LiveEventBus implements OnApplicationShut
     private readonly prefix: string,
   ) {
     super();
+    this.renewal = setInterval(() => this.renewWatches(), WATCH_RENEW_MS).unref();
   }
 
   async publish(tenantId: string, drafts: LiveDraft[]): Promise<void> {
@@ -111,7 +110,11 @@ export class RedisLiveEventBus extends LiveEventBus implements OnApplicationShut
         );
     };
     try {
-      await withTimeout(subscribed.ready, SUBSCRIBE_TIMEOUT_MS, `SUBSCRIBE ${name}`);
+      await withTimeout(
+        Promise.all([subscribed.ready, this.markWatched(tenantId)]),
+        SUBSCRIBE_TIMEOUT_MS,
+        `SUBSCRIBE ${name}`,
+      );
     } catch (error) {
       unsubscribe();
       throw error;
@@ -135,7 +138,18 @@ export class RedisLiveEventBus extends LiveEventBus implements OnApplicationShut
     };
   }
 
+  async watched(tenantIds: string[]): Promise<Set<string>> {
+    if (tenantIds.length === 0) return new Set();
+    const marks = await withTimeout(
+      this.redis.mget(tenantIds.map((id) => this.watchKey(id))),
+      PUBLISH_TIMEOUT_MS,
+      'MGET watch marks',
+    );
+    return new Set(tenantIds.filter((_, i) => marks[i] !== null));
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.renewal);
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
@@ -165,6 +179,25 @@ export class RedisLiveEventBus extends LiveEventBus implements OnApplicationShut
     ];
     const message: LiveMessage = { id, type, deviceId, data };
     for (const listener of listeners) listener(message);
+  }
+
+  /** Marks the tenant watched for the next `WATCH_WINDOW_MS`. */
+  private async markWatched(tenantId: string): Promise<void> {
+    await this.redis.set(this.watchKey(tenantId), '1', 'PX', WATCH_WINDOW_MS);
+  }
+
+  private renewWatches(): void {
+    for (const [name, channel] of this.channels) {
+      if (channel.listeners.size === 0) continue;
+      const tenantId = name.slice(this.channelName('').length);
+      this.markWatched(tenantId).catch((error: unknown) =>
+        this.logger.warn(`Could not renew the watch of tenant ${tenantId}: ${String(error)}`),
+      );
+    }
+  }
+
+  private watchKey(tenantId: string): string {
+    return `${this.prefix}:watched:${tenantId}`;
   }
 
   private streamKey(tenantId: string): string {
