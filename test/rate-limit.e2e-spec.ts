@@ -4,24 +4,13 @@ import { TenantsService, type TenantCredentials } from '../src/auth/tenants.serv
 import { COMMANDS } from '../src/cli/commands';
 import { Clock } from '../src/rate-limit/clock';
 import { apiHeaders, createTenant, issueToken } from './factories/tenant.factory';
+import { telemetryPoint } from './factories/telemetry.factory';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { describeWithRedis } from './utils/test-database';
 
 const TELEMETRY = '/apidev/v1/telemetry';
 
-function point(imei: string): Record<string, unknown> {
-  return {
-    imei,
-    eventcode: '101',
-    fix: true,
-    datetime: '2026-04-04T14:30:00',
-    latitude: '-34.6037',
-    longitude: '-58.3816',
-    altitude: 25,
-    speed: 45,
-    heading: 180,
-  };
-}
+const point = (imei: string) => telemetryPoint({ imei });
 
 /** `count` points of one IMEI (repeats are harmless: storage is idempotent). */
 const batch = (imei: string, count: number) => Array.from({ length: count }, () => point(imei));

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { examplePoints } from '../../test/factories/telemetry.factory';
 import { ApiError } from '../common/errors/api-error';
 import { loadConfig } from '../config/app-config';
 import { TelemetryPointDto } from './dto/telemetry-point.dto';
@@ -19,34 +20,8 @@ const MINUTE = 60_000;
 type Point = Record<string, unknown>;
 type Verdict = { valid: boolean; fields: string[] };
 
-const EXAMPLES: Point[] = [
-  {
-    imei: '352093081234567',
-    eventcode: '101',
-    fix: true,
-    datetime: '2026-04-04T14:30:00',
-    latitude: '-34.6037',
-    longitude: '-58.3816',
-    altitude: 25,
-    speed: 45,
-    heading: 180,
-    satellites: 12,
-    ignition: true,
-    odometer: '125430',
-    accuracy: '3.5',
-  },
-  {
-    imei: '352093081234567',
-    eventcode: '101',
-    fix: true,
-    datetime: '2026-04-04T14:30:30',
-    latitude: '-34.6040',
-    longitude: '-58.3820',
-    altitude: 25,
-    speed: 48,
-    heading: 185,
-  },
-];
+/** The spec's two-point example. */
+const EXAMPLES: Point[] = examplePoints();
 
 type FieldType = 'string' | 'number' | 'integer' | 'boolean';
 interface FieldSpec {
