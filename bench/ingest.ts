@@ -34,6 +34,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BATCH = 100;
 const API_PORT = 3901;
 const BARE_PORT = 3902;
+const API_OFF_PORT = 3903;
+const ROUNDS = 3;
 
 interface LoadResult {
   pointsPerSecond: number;
@@ -64,6 +66,19 @@ async function load(
     p99: result.latency.p99,
     ok,
     failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** Several turns of one load as one: throughput over their total time, the worst percentiles. */
+function combine(runs: LoadResult[]): LoadResult {
+  const seconds = runs.length * (DURATION_S / ROUNDS);
+  const ok = runs.reduce((sum, run) => sum + run.ok, 0);
+  return {
+    pointsPerSecond: (ok * BATCH) / seconds,
+    p50: Math.max(...runs.map((run) => run.p50)),
+    p99: Math.max(...runs.map((run) => run.p99)),
+    ok,
+    failed: runs.reduce((sum, run) => sum + run.failed, 0),
   };
 }
 
@@ -287,40 +302,19 @@ async function main(): Promise<void> {
   };
   const tenant = await cliJson<TenantCredentials>(['tenant:create', '--name', 'Bench'], env);
   const pool = new Pool({ connectionString: url, max: 2 });
-  const apiUrl = `http://127.0.0.1:${API_PORT}`;
-
-  // 1a. Buckets off, on a queue of its own that is dropped afterwards (its jobs are not drained).
+  // 1. Three servers side by side: FleetHub as configured (API role: its jobs accumulate in Redis
+  // for step 2), FleetHub with the buckets off (a queue of its own, dropped afterwards), and the
+  // bare node:http baseline. They take turns, ROUNDS times, so that whatever else the machine is
+  // doing weighs on all three alike.
   const offPrefix = `${env.QUEUE_PREFIX}-off`;
+  const api = startFleetHub({ ...env, ROLE: 'api', PORT: String(API_PORT) });
   const apiOff = startFleetHub({
     ...env,
     QUEUE_PREFIX: offPrefix,
     RATE_LIMIT_TELEMETRY_ENABLED: 'false',
     ROLE: 'api',
-    PORT: String(API_PORT),
+    PORT: String(API_OFF_PORT),
   });
-  await waitForHttp(`${apiUrl}/health/ready`);
-  const headers = {
-    authorization: `Bearer ${await issueToken(apiUrl, tenant)}`,
-    'x-api-key': tenant.apiKey,
-    tenant: tenant.tenant,
-  };
-  await load(`${apiUrl}/apidev/v1/telemetry`, headers, new BatchFactory(), 3);
-  const bucketsOff = await load(
-    `${apiUrl}/apidev/v1/telemetry`,
-    headers,
-    new BatchFactory(),
-    DURATION_S,
-  );
-  await apiOff.stop();
-  await dropQueue(offPrefix);
-
-  // 1b. FleetHub as configured (API role: jobs accumulate in Redis for step 2) vs bare node:http.
-  const api = startFleetHub({ ...env, ROLE: 'api', PORT: String(API_PORT) });
-  await waitForHttp(`${apiUrl}/health/ready`);
-  const factory = new BatchFactory();
-  const warm = await load(`${apiUrl}/apidev/v1/telemetry`, headers, factory, 3);
-  const fleethub = await load(`${apiUrl}/apidev/v1/telemetry`, headers, factory, DURATION_S);
-
   const bare = startNode(
     [
       '-r',
@@ -330,12 +324,46 @@ async function main(): Promise<void> {
     ],
     {},
   );
+  const apiUrl = `http://127.0.0.1:${API_PORT}`;
+  const apiOffUrl = `http://127.0.0.1:${API_OFF_PORT}`;
   const bareUrl = `http://127.0.0.1:${BARE_PORT}/`;
-  await waitForHttp(bareUrl).catch(() => undefined);
-  const bareFactory = new BatchFactory();
-  await load(bareUrl, headers, bareFactory, 3);
-  const baseline = await load(bareUrl, headers, bareFactory, DURATION_S);
-  await bare.stop();
+  await Promise.all([
+    waitForHttp(`${apiUrl}/health/ready`),
+    waitForHttp(`${apiOffUrl}/health/ready`),
+    waitForHttp(bareUrl).catch(() => undefined),
+  ]);
+  const headers = {
+    authorization: `Bearer ${await issueToken(apiUrl, tenant)}`,
+    'x-api-key': tenant.apiKey,
+    tenant: tenant.tenant,
+  };
+  const targets = {
+    fleethub: {
+      url: `${apiUrl}/apidev/v1/telemetry`,
+      factory: new BatchFactory(),
+      runs: [] as LoadResult[],
+    },
+    bucketsOff: {
+      url: `${apiOffUrl}/apidev/v1/telemetry`,
+      factory: new BatchFactory(),
+      runs: [] as LoadResult[],
+    },
+    bare: { url: bareUrl, factory: new BatchFactory(), runs: [] as LoadResult[] },
+  };
+  // Warm-ups; FleetHub's jobs count too (they are in the queue step 2 drains).
+  const warm = await load(targets.fleethub.url, headers, targets.fleethub.factory, 3);
+  await load(targets.bucketsOff.url, headers, targets.bucketsOff.factory, 3);
+  await load(targets.bare.url, headers, targets.bare.factory, 3);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of Object.values(targets)) {
+      target.runs.push(await load(target.url, headers, target.factory, DURATION_S / ROUNDS));
+    }
+  }
+  await Promise.all([apiOff.stop(), bare.stop()]);
+  await dropQueue(offPrefix);
+  const fleethub = combine(targets.fleethub.runs);
+  const bucketsOff = combine(targets.bucketsOff.runs);
+  const baseline = combine(targets.bare.runs);
   const decision = await bucketDecisionCost(5000);
 
   const httpRatio = fleethub.pointsPerSecond / baseline.pointsPerSecond;
@@ -343,9 +371,10 @@ async function main(): Promise<void> {
   const line = (name: string, result: LoadResult) =>
     `   ${name.padEnd(22)} ${fmt(result.pointsPerSecond).padStart(8)} points/s  p50 ${result.p50} ms  p99 ${result.p99} ms  (non-2xx/errors: ${result.failed})`;
   console.log(
-    '\n1. HTTP ingest (100-point batches, %d connections, %d s each)',
+    '\n1. HTTP ingest (100-point batches, %d connections, %d s each in %d turns)',
     CONNECTIONS,
     DURATION_S,
+    ROUNDS,
   );
   console.log(line('FleetHub', fleethub));
   console.log(line('FleetHub, buckets off', bucketsOff));
