@@ -32,6 +32,7 @@ module.exports = tseslint.config(
       'src/main.ts',
       'src/cli/main.ts',
       'ormconfig.ts',
+      'jest.config.js',
       'test/**',
       'bench/**',
     ],

@@ -3,6 +3,20 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
 };
 
+/**
+ * The fault-injection suite (`npm run test:faults`) runs the compiled app as separate processes
+ * with servers of its own that it kills and restarts; it takes minutes, so `npm test` leaves it
+ * out: the project exists only when FLEETHUB_FAULTS=1.
+ */
+const faults = {
+  displayName: 'faults',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+  transform,
+  setupFilesAfterEnv: ['<rootDir>/test/faults/support/jest-setup.ts'],
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: 2,
@@ -27,5 +41,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
+    ...(process.env.FLEETHUB_FAULTS === '1' ? [faults] : []),
   ],
 };

@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/common';
@@ -18,6 +19,7 @@ async function bootstrap(): Promise<void> {
   const module = AppModule.forRoot(runtime.config);
 
   let app: INestApplicationContext;
+  let server: Server | undefined;
   if (config.role === 'worker') {
     app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
     app.useLogger(app.get(Logger));
@@ -26,6 +28,7 @@ async function bootstrap(): Promise<void> {
     const http = await NestFactory.create<NestExpressApplication>(module, HTTP_APP_OPTIONS);
     configureApp(http, config);
     await http.listen(config.http.port, config.http.host);
+    server = http.getHttpServer();
     app = http;
   }
   const logger = app.get(Logger);
@@ -48,6 +51,11 @@ async function bootstrap(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received: finishing in-flight work, then stopping`);
+    // Keep-alive clients would go on sending on their open connections and hold the process up:
+    // from now on every answer closes its connection.
+    server?.on('request', (_request: IncomingMessage, response: ServerResponse) =>
+      response.setHeader('Connection', 'close'),
+    );
     await app.close();
     await runtime.shutdown();
     process.exit(0);

@@ -217,6 +217,10 @@ export class DeviceDataWriter {
       (error?: unknown) => void,
     ];
     let broken: unknown;
+    // While borrowed, the connection's errors are ours to take (a server restart emits one on it):
+    // unheard, they would crash the process. The pool then discards the connection.
+    const onError = (error: unknown) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await store(
@@ -231,6 +235,7 @@ export class DeviceDataWriter {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
       throw error;
     } finally {
+      client.removeListener('error', onError);
       release(broken);
     }
   }
