@@ -78,7 +78,7 @@ export default async function globalSetup(): Promise<void> {
       throw new Error('REQUIRE_REDIS=1 but no Redis answers at REDIS_URL or 127.0.0.1:6379');
     }
     process.stdout.write(
-      '\n[e2e] *** NO REDIS REACHABLE: the suites that need Redis will NOT run. ' +
+      '\n[e2e] *** NO REDIS REACHABLE: the suites that need Redis will FAIL. ' +
         'Start Redis (or set REDIS_URL); CI sets REQUIRE_REDIS=1 and fails instead. ***\n',
     );
   }

@@ -37,12 +37,18 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 export const testRedisUrl = (): string | undefined => process.env[TEST_ENV.redisUrl];
 
 /**
- * `describe` for suites that need Redis. Without Redis they are reported loudly as skipped; with
- * REQUIRE_REDIS=1 global setup has already failed the run instead.
+ * `describe` for suites that need Redis. Without Redis such a suite does not run and does not
+ * pass either: it fails with one test that says what is missing (global setup has already failed
+ * the whole run when REQUIRE_REDIS=1).
  */
-export const describeWithRedis: jest.Describe = testRedisUrl()
+export const describeWithRedis: (name: string, fn: () => void) => void = testRedisUrl()
   ? describe
-  : (((name: string, fn: () => void) => {
-      process.stdout.write(`[e2e] SKIPPED (no Redis): ${name}\n`);
-      describe.skip(name, fn);
-    }) as jest.Describe);
+  : (name) => {
+      describe(name, () => {
+        it('needs Redis', () => {
+          throw new Error(
+            'No Redis answers at REDIS_URL or 127.0.0.1:6379: start Redis to run this suite',
+          );
+        });
+      });
+    };

@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TimeWindowQueryDto } from './position-history.query';
-import { CommaListParam, IsStorableText } from './query-params';
+import { TextListParam } from './query-params';
 
 export class DeviceEventsQueryDto extends TimeWindowQueryDto {
   @ApiPropertyOptional({
@@ -9,12 +8,7 @@ export class DeviceEventsQueryDto extends TimeWindowQueryDto {
     example: 'BATTERY_LOW,EXCESO_VELOCIDAD',
     type: String,
   })
-  @IsOptional()
-  @CommaListParam()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(40, { each: true })
-  @IsStorableText({ each: true })
+  @TextListParam(40)
   type?: string[];
 
   @ApiPropertyOptional({
@@ -22,11 +16,6 @@ export class DeviceEventsQueryDto extends TimeWindowQueryDto {
     example: '116,117',
     type: String,
   })
-  @IsOptional()
-  @CommaListParam()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(20, { each: true })
-  @IsStorableText({ each: true })
+  @TextListParam(20)
   code?: string[];
 }

@@ -1,22 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import {
-  CommaListParam,
-  BooleanParam,
-  IntegerParam,
-  IsStorableText,
-  IsUtcTimestamp,
-} from './query-params';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { BooleanParam, IntegerParam, IsUtcTimestamp, TextListParam } from './query-params';
 
 export const POSITION_FORMATS = ['json', 'geojson', 'csv', 'gpx'] as const;
 export type PositionFormat = (typeof POSITION_FORMATS)[number];
@@ -69,12 +53,7 @@ export class PositionHistoryQueryDto extends TimeWindowQueryDto {
     example: '101,117',
     type: String,
   })
-  @IsOptional()
-  @CommaListParam()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(20, { each: true })
-  @IsStorableText({ each: true })
+  @TextListParam(20)
   eventcode?: string[];
 
   @ApiPropertyOptional({ description: 'Only positions with a GPS fix', default: false })

@@ -1,5 +1,15 @@
 import { Transform } from 'class-transformer';
-import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { STORABLE_TEXT } from '../../common/validation/storable-text';
+import { applyDecorators } from '@nestjs/common';
+import {
+  ArrayMaxSize,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
 
 /**
  * ISO 8601 date-times as the query parameters take them: a date, or a date and time with an
@@ -52,9 +62,6 @@ export function IsUtcTimestamp(options?: ValidationOptions): PropertyDecorator {
 }
 
 /** Text PostgreSQL can compare: no NUL, no unpaired UTF-16 surrogate (else the query fails, a 500). */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what it rules out
-const STORABLE_TEXT = /^[^\u0000\uD800-\uDFFF]*$/u;
-
 export const IsStorableText = (options?: ValidationOptions) =>
   Matches(STORABLE_TEXT, {
     message: '$property must not contain NUL or unpaired surrogates',
@@ -82,4 +89,15 @@ export const CommaListParam = () =>
           .map((item) => item.trim())
           .filter((item) => item.length > 0)
       : value,
+  );
+
+/** An optional filter listing up to 50 values, comma-separated, each storable text of at most `maxLength`. */
+export const TextListParam = (maxLength: number) =>
+  applyDecorators(
+    IsOptional(),
+    CommaListParam(),
+    ArrayMaxSize(50),
+    IsString({ each: true }),
+    MaxLength(maxLength, { each: true }),
+    IsStorableText({ each: true }),
   );
