@@ -99,10 +99,11 @@ function bucketStoreContract(makeHarness: () => StoreHarness): void {
     expect((await h.store.take([charge(key, 10, 10, 20)])).allowed).toBe(true);
     expect((await h.store.take([charge(key, 1, 10, 20)])).allowed).toBe(false);
     await h.advance(250);
-    since = performance.now() - 10; // the sleep itself may overrun a little
+    // Exact arithmetic counts the 250 ms; only the time beyond them is slack.
+    since += 250;
     const refilled = await h.store.take([charge(key, 5, 10, 20)]);
     expect(refilled.allowed).toBe(true);
-    expect(refilled.tokens[0]).toBeLessThan(1.5);
+    expectLevel(refilled.tokens[0], 0, 20);
 
     await h.advance(1000);
     since = performance.now();
@@ -127,9 +128,10 @@ function bucketStoreContract(makeHarness: () => StoreHarness): void {
 
   it('forgets a bucket once it would be full again', async () => {
     const key = h.key('a');
-    await h.store.take([charge(key, 2, 10, 100)]); // full again after 20 ms
+    // Full again after 400 ms: long enough that a loaded machine still checks it in time.
+    await h.store.take([charge(key, 2, 10, 5)]);
     expect(await h.remembers(key)).toBe(true);
-    await h.advance(80);
+    await h.advance(1000);
     expect(await h.remembers(key)).toBe(false);
     const again = await h.store.take([charge(key, 10, 10, 100)]);
     expect(again.allowed).toBe(true);
@@ -335,10 +337,11 @@ describeWithRedis('RedisThrottlerStorage', () => {
       redis,
       `fleethub-test:throttle:${randomBytes(6).toString('hex')}`,
     );
-    await storage.increment('t', 100, 1, 100, 'default');
-    expect((await storage.increment('t', 100, 1, 100, 'default')).isBlocked).toBe(true);
-    await sleep(150);
-    expect(await storage.increment('t', 100, 1, 100, 'default')).toMatchObject({
+    // A one-second window: wide enough that a loaded machine makes both hits inside it.
+    await storage.increment('t', 1000, 1, 1000, 'default');
+    expect((await storage.increment('t', 1000, 1, 1000, 'default')).isBlocked).toBe(true);
+    await sleep(1100);
+    expect(await storage.increment('t', 1000, 1, 1000, 'default')).toMatchObject({
       totalHits: 1,
       isBlocked: false,
     });
