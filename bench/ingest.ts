@@ -10,11 +10,9 @@
  * Needs PostgreSQL (BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
  * Redis (REDIS_URL, default redis://127.0.0.1:6379). Run `npm run build` first (the script does).
  */
-import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { deepStrictEqual } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { Client, Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -22,58 +20,34 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { TenantCredentials } from '../src/auth/tenants.service';
 import { RedisBucketStore } from '../src/rate-limit/redis-bucket.store';
-import { TELEMETRY_QUEUE } from '../src/telemetry/telemetry.queue';
-import { issueToken, recreateDatabase } from './support/fleethub';
-import { cliJson, startFleetHub, startNode, waitForHttp } from './support/processes';
+import { REDIS_URL, authHeaders, recreateDatabase } from './support/fleethub';
+import { load, type LoadResult } from './support/load';
+import { describeMachine } from './support/machine';
+import {
+  cliJson,
+  freePort,
+  startApi,
+  startFleetHub,
+  startNode,
+  waitForHttp,
+} from './support/processes';
+import { TelemetryQueue, dropKeys } from './support/queue';
 import { fmt, summary, verdict } from './support/stats';
 import { BatchFactory } from './support/telemetry-batches';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BATCH = 100;
-const API_PORT = 3901;
-const BARE_PORT = 3902;
-const API_OFF_PORT = 3903;
 const ROUNDS = 3;
 
-interface LoadResult {
-  pointsPerSecond: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  failed: number;
-}
-
-async function load(
-  url: string,
-  headers: Record<string, string>,
-  factory: BatchFactory,
-  seconds: number,
-): Promise<LoadResult> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { 'content-type': 'application/json', ...headers },
-    requests: [{ setupRequest: (request) => ({ ...request, body: factory.body(BATCH) }) }],
-  });
-  const ok = result['2xx'];
-  return {
-    pointsPerSecond: (ok * BATCH) / seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    ok,
-    failed: result.non2xx + result.errors + result.timeouts,
-  };
-}
+type Throughput = Pick<LoadResult, 'seconds' | 'pointsPerSecond' | 'p50' | 'p99' | 'ok' | 'failed'>;
 
 /** Several turns of one load as one: throughput over their total time, the worst percentiles. */
-function combine(runs: LoadResult[]): LoadResult {
-  const seconds = runs.length * (DURATION_S / ROUNDS);
+function combine(runs: Throughput[]): Throughput {
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
   const ok = runs.reduce((sum, run) => sum + run.ok, 0);
   return {
+    seconds,
     pointsPerSecond: (ok * BATCH) / seconds,
     p50: Math.max(...runs.map((run) => run.p50)),
     p99: Math.max(...runs.map((run) => run.p99)),
@@ -265,28 +239,8 @@ async function bucketDecisionCost(calls: number): Promise<{ p50: number; p99: nu
   return { p50, p99 };
 }
 
-/** Jobs waiting in the telemetry queue of a prefix. */
-async function queuedJobs(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL);
-  const waiting = await redis.llen(`${prefix}:${TELEMETRY_QUEUE}:wait`);
-  await redis.quit();
-  return waiting;
-}
-
-/** Removes the keys of a queue prefix whose jobs are not to be stored. */
-async function dropQueue(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
-    if ((keys as string[]).length > 0) await redis.unlink(keys as string[]);
-  }
-  await redis.quit();
-}
-
 async function main(): Promise<void> {
-  const cpu = cpus();
-  console.log(
-    `FleetHub ingest benchmark — ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
-  );
+  console.log(`FleetHub ingest benchmark — ${describeMachine()}`);
   assertBodiesMatchPoints();
   const url = await recreateDatabase('fleethub_bench');
   const env = {
@@ -307,60 +261,56 @@ async function main(): Promise<void> {
   // bare node:http baseline. They take turns, ROUNDS times, so that whatever else the machine is
   // doing weighs on all three alike.
   const offPrefix = `${env.QUEUE_PREFIX}-off`;
-  const api = startFleetHub({ ...env, ROLE: 'api', PORT: String(API_PORT) });
-  const apiOff = startFleetHub({
-    ...env,
-    QUEUE_PREFIX: offPrefix,
-    RATE_LIMIT_TELEMETRY_ENABLED: 'false',
-    ROLE: 'api',
-    PORT: String(API_OFF_PORT),
-  });
+  const barePort = await freePort();
   const bare = startNode(
     [
       '-r',
       'ts-node/register/transpile-only',
       resolve(__dirname, 'bare-server.ts'),
-      String(BARE_PORT),
+      String(barePort),
     ],
     {},
   );
-  const apiUrl = `http://127.0.0.1:${API_PORT}`;
-  const apiOffUrl = `http://127.0.0.1:${API_OFF_PORT}`;
-  const bareUrl = `http://127.0.0.1:${BARE_PORT}/`;
-  await Promise.all([
-    waitForHttp(`${apiUrl}/health/ready`),
-    waitForHttp(`${apiOffUrl}/health/ready`),
+  const bareUrl = `http://127.0.0.1:${barePort}/`;
+  const [api, apiOff] = await Promise.all([
+    startApi(env),
+    startApi({ ...env, QUEUE_PREFIX: offPrefix, RATE_LIMIT_TELEMETRY_ENABLED: 'false' }),
     waitForHttp(bareUrl).catch(() => undefined),
   ]);
-  const headers = {
-    authorization: `Bearer ${await issueToken(apiUrl, tenant)}`,
-    'x-api-key': tenant.apiKey,
-    tenant: tenant.tenant,
-  };
+  const headers = await authHeaders(api.baseUrl, tenant);
   const targets = {
     fleethub: {
-      url: `${apiUrl}/apidev/v1/telemetry`,
+      url: `${api.baseUrl}/apidev/v1/telemetry`,
       factory: new BatchFactory(),
-      runs: [] as LoadResult[],
+      runs: [] as Throughput[],
     },
     bucketsOff: {
-      url: `${apiOffUrl}/apidev/v1/telemetry`,
+      url: `${apiOff.baseUrl}/apidev/v1/telemetry`,
       factory: new BatchFactory(),
-      runs: [] as LoadResult[],
+      runs: [] as Throughput[],
     },
-    bare: { url: bareUrl, factory: new BatchFactory(), runs: [] as LoadResult[] },
+    bare: { url: bareUrl, factory: new BatchFactory(), runs: [] as Throughput[] },
   };
+  const run = (target: { url: string; factory: BatchFactory }, seconds: number) =>
+    load({
+      urls: [target.url],
+      headers,
+      factory: target.factory,
+      seconds,
+      connections: CONNECTIONS,
+      batchSize: BATCH,
+    });
   // Warm-ups; FleetHub's jobs count too (they are in the queue step 2 drains).
-  const warm = await load(targets.fleethub.url, headers, targets.fleethub.factory, 3);
-  await load(targets.bucketsOff.url, headers, targets.bucketsOff.factory, 3);
-  await load(targets.bare.url, headers, targets.bare.factory, 3);
+  const warm = await run(targets.fleethub, 3);
+  await run(targets.bucketsOff, 3);
+  await run(targets.bare, 3);
   for (let round = 0; round < ROUNDS; round++) {
     for (const target of Object.values(targets)) {
-      target.runs.push(await load(target.url, headers, target.factory, DURATION_S / ROUNDS));
+      target.runs.push(await run(target, DURATION_S / ROUNDS));
     }
   }
   await Promise.all([apiOff.stop(), bare.stop()]);
-  await dropQueue(offPrefix);
+  await dropKeys(offPrefix);
   const fleethub = combine(targets.fleethub.runs);
   const bucketsOff = combine(targets.bucketsOff.runs);
   const baseline = combine(targets.bare.runs);
@@ -368,8 +318,8 @@ async function main(): Promise<void> {
 
   const httpRatio = fleethub.pointsPerSecond / baseline.pointsPerSecond;
   const bucketRatio = fleethub.pointsPerSecond / bucketsOff.pointsPerSecond;
-  const line = (name: string, result: LoadResult) =>
-    `   ${name.padEnd(22)} ${fmt(result.pointsPerSecond).padStart(8)} points/s  p50 ${result.p50} ms  p99 ${result.p99} ms  (non-2xx/errors: ${result.failed})`;
+  const line = (name: string, result: Throughput) =>
+    `   ${name.padEnd(22)} ${fmt(result.pointsPerSecond).padStart(8)} points/s  p50 ${fmt(result.p50, 1)} ms  p99 ${fmt(result.p99, 1)} ms  (non-2xx/errors: ${result.failed})`;
   console.log(
     '\n1. HTTP ingest (100-point batches, %d connections, %d s each in %d turns)',
     CONNECTIONS,
@@ -392,7 +342,9 @@ async function main(): Promise<void> {
   // 2. Worker: drain what step 1 queued, vs COPY of as many rows.
   // Every job in the queue was answered 200 (the generator may stop counting answers still in
   // flight when its time is up), so the queue, not the count of 200s, says what must be stored.
-  const expected = (await queuedJobs(env.QUEUE_PREFIX)) * BATCH;
+  const queue = new TelemetryQueue(env.QUEUE_PREFIX);
+  const expected = (await queue.unwritten()) * BATCH;
+  await queue.close();
   const worker = startFleetHub({ ...env, ROLE: 'worker' });
   const drained = await drain(pool, expected);
   const copyRate = await copyBaseline(url, Math.min(drained.rows, 300_000));
@@ -409,7 +361,7 @@ async function main(): Promise<void> {
   // 3. Freshness at half the maximum end-to-end rate.
   const rate = Math.max(BATCH, 0.5 * Math.min(fleethub.pointsPerSecond, drained.rowsPerSecond));
   const { rows: tenantRows } = await pool.query<{ id: string }>('SELECT id FROM tenants');
-  const fresh = await freshness(apiUrl, headers, pool, tenantRows[0].id, rate, DURATION_S);
+  const fresh = await freshness(api.baseUrl, headers, pool, tenantRows[0].id, rate, DURATION_S);
   console.log(`\n3. 200 → readable at ${fmt(rate)} points/s (half the max), ${fresh.n} batches`);
   console.log(
     `   p50 ${fmt(fresh.p50, 1)} ms  p99 ${fmt(fresh.p99, 1)} ms (target p99 < 1000 ms) ${verdict(fresh.p99 < 1000 && fresh.failed === 0)}`,

@@ -18,7 +18,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
@@ -32,16 +31,15 @@ import {
 } from '../src/devices/device-queries';
 import { DEVICE_PAGE } from '../src/devices/dto/list-devices.query';
 import { encodeCursor } from '../src/devices/keyset-cursor';
-import { dropDatabase, issueToken, recreateDatabase } from './support/fleethub';
-import { cliJson, startFleetHub, waitForHttp } from './support/processes';
+import { REDIS_URL, authHeaders, dropDatabase, recreateDatabase } from './support/fleethub';
+import { describeMachine } from './support/machine';
+import { cliJson, startApi, type ApiService } from './support/processes';
 import { fmt, summary, verdict } from './support/stats';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const POSITIONS = Number(process.env.BENCH_POSITIONS ?? 10_000_000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const DATABASE = 'fleethub_bench_query';
-const API_PORT = 3903;
 const HISTORY_PAGE = 1000;
 
 const DAY_MS = 86_400_000;
@@ -319,10 +317,7 @@ async function copyCsv(client: Client, query: SqlQuery): Promise<number> {
 const mb = (bytes: number) => fmt(bytes / 2 ** 20, 1);
 
 async function main(): Promise<void> {
-  const cpu = cpus();
-  console.log(
-    `FleetHub query benchmark — ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
-  );
+  console.log(`FleetHub query benchmark — ${describeMachine()}`);
   const url = await recreateDatabase(DATABASE);
   const env = {
     DATABASE_URL: url,
@@ -333,21 +328,16 @@ async function main(): Promise<void> {
     RATE_LIMIT_API_PER_MINUTE: '1000000000',
   };
   const client = new Client({ connectionString: url });
-  let api: Awaited<ReturnType<typeof startFleetHub>> | undefined;
+  let api: ApiService | undefined;
   try {
     const tenant = await cliJson<TenantCredentials>(['tenant:create', '--name', 'Bench'], env);
     await client.connect();
     const { rows: tenants } = await client.query<{ id: string }>('SELECT id FROM tenants');
     const data = await seed(client, tenants[0].id);
 
-    api = startFleetHub({ ...env, ROLE: 'api', PORT: String(API_PORT) });
-    const apiUrl = `http://127.0.0.1:${API_PORT}`;
-    await waitForHttp(`${apiUrl}/health/ready`);
-    const headers = {
-      authorization: `Bearer ${await issueToken(apiUrl, tenant)}`,
-      'x-api-key': tenant.apiKey,
-      tenant: tenant.tenant,
-    };
+    api = await startApi(env);
+    const apiUrl = api.baseUrl;
+    const headers = await authHeaders(apiUrl, tenant);
     const get = async (path: string) => {
       const response = await fetch(`${apiUrl}${path}`, { headers });
       await response.arrayBuffer();

@@ -5,6 +5,9 @@ import type { TenantCredentials } from '../../src/auth/tenants.service';
 export const ADMIN_URL =
   process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The Redis the benchmarks use, each under a queue prefix of its own. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 export const databaseUrl = (name: string) =>
   Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
 
@@ -29,7 +32,7 @@ export async function dropDatabase(name: string): Promise<void> {
 }
 
 /** A JWT for the tenant's user, from the running server. */
-export async function issueToken(baseUrl: string, tenant: TenantCredentials): Promise<string> {
+async function issueToken(baseUrl: string, tenant: TenantCredentials): Promise<string> {
   const response = await fetch(`${baseUrl}/apidev/v1/auth/token`, {
     method: 'POST',
     headers: {
@@ -41,4 +44,16 @@ export async function issueToken(baseUrl: string, tenant: TenantCredentials): Pr
   });
   const body = (await response.json()) as { data: { accessToken: string } };
   return body.data.accessToken;
+}
+
+/** The headers of the dual authentication of `/apidev/v1`, for the tenant's user. */
+export async function authHeaders(
+  baseUrl: string,
+  tenant: TenantCredentials,
+): Promise<Record<string, string>> {
+  return {
+    authorization: `Bearer ${await issueToken(baseUrl, tenant)}`,
+    'x-api-key': tenant.apiKey,
+    tenant: tenant.tenant,
+  };
 }

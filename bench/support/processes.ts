@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
@@ -9,9 +10,31 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+export interface ApiService extends Service {
+  port: number;
+  baseUrl: string;
+}
+
 /** Runs the compiled FleetHub (`dist/`) with the given environment. */
 export function startFleetHub(env: Record<string, string>): Service {
   return startNode([resolve(ROOT, 'dist/src/main.js')], env);
+}
+
+/**
+ * Runs a compiled `ROLE=api` process on a free port of 127.0.0.1 and resolves once it answers
+ * HTTP (killed if it never does).
+ */
+export async function startApi(env: Record<string, string>): Promise<ApiService> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const api = startFleetHub({ ...env, ROLE: 'api', HOST: '127.0.0.1', PORT: String(port) });
+  try {
+    await waitForHttp(`${baseUrl}/health/live`);
+  } catch (error) {
+    api.process.kill('SIGKILL');
+    throw error;
+  }
+  return { ...api, port, baseUrl };
 }
 
 export function startNode(args: string[], env: Record<string, string>): Service {
@@ -23,11 +46,28 @@ export function startNode(args: string[], env: Record<string, string>): Service 
   return {
     process: child,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exitOf(child);
     },
   };
+}
+
+/** Resolves once the child has exited, with its exit code (null when a signal ended it). */
+export async function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
+
+/** A TCP port nothing listens on right now (the kernel's pick). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no TCP port assigned');
+  return address.port;
 }
 
 export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {

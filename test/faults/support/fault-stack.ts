@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { issueToken } from '../../../bench/support/fleethub';
-import { cliJson, startFleetHub, waitForHttp } from '../../../bench/support/processes';
+import { authHeaders } from '../../../bench/support/fleethub';
+import { cliJson, exitOf, startApi, startFleetHub } from '../../../bench/support/processes';
 import type { TenantCredentials } from '../../../src/auth/tenants.service';
-import { PostgresServer, RedisServer, exitOf, freePort } from './servers';
+import { PostgresServer, RedisServer } from './servers';
 import type { TelemetryTarget } from './telemetry-load';
 
 const FAULTS_DIR = resolve(__dirname, '../../../.data/faults');
@@ -80,11 +80,8 @@ export class FaultStack {
 
   /** Starts a `ROLE=api` process and resolves once it answers HTTP. */
   async startApi(env: Record<string, string> = {}): Promise<ApiProcess> {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const process = this.spawn({ ROLE: 'api', HOST: '127.0.0.1', PORT: String(port), ...env });
+    const { process, port, baseUrl } = await startApi({ ...this.env, ...env });
     this.processes.push({ role: 'api', process });
-    await waitForHttp(`${baseUrl}/health/live`);
     // Answering HTTP, it was spawned: it has a pid.
     return { role: 'api', process, pid: process.pid ?? NaN, port, baseUrl };
   }
@@ -93,7 +90,7 @@ export class FaultStack {
   startWorker(env: Record<string, string> = {}): FleetHubProcess {
     const worker: FleetHubProcess = {
       role: 'worker',
-      process: this.spawn({ ROLE: 'worker', ...env }),
+      process: startFleetHub({ ...this.env, ROLE: 'worker', ...env }).process,
     };
     this.processes.push(worker);
     return worker;
@@ -104,9 +101,7 @@ export class FaultStack {
     return {
       url: `${api.baseUrl}/apidev/v1/telemetry`,
       headers: {
-        authorization: `Bearer ${await issueToken(api.baseUrl, this.tenant)}`,
-        'x-api-key': this.tenant.apiKey,
-        tenant: this.tenant.tenant,
+        ...(await authHeaders(api.baseUrl, this.tenant)),
         'content-type': 'application/json',
       },
     };
@@ -119,9 +114,5 @@ export class FaultStack {
     }
     await this.redis.stop();
     await this.postgres.stop();
-  }
-
-  private spawn(env: Record<string, string>): ChildProcess {
-    return startFleetHub({ ...this.env, ...env }).process;
   }
 }

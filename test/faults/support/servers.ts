@@ -1,31 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
+import { exitOf, freePort } from '../../../bench/support/processes';
 import { waitFor } from '../../utils/wait';
+
+// It lives with the process helpers the benchmarks share; the specs take it from here.
+export { exitOf };
 
 const ROOT = resolve(__dirname, '../../..');
 const POSTGRES_MAIN = join(__dirname, 'postgres-main.ts');
-
-/** A TCP port nothing listens on right now (the kernel's pick). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no TCP port assigned');
-  return address.port;
-}
-
-/** Resolves once the child has exited, with its exit code (null when a signal ended it). */
-export async function exitOf(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return code;
-}
 
 /** Whether something accepts TCP connections on the port (false once a server stopped listening). */
 export async function accepting(port: number): Promise<boolean> {
