@@ -25,7 +25,9 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { TenantCredentials } from '../src/auth/tenants.service';
 import {
   deviceListQuery,
+  EXPORT_TRANSACTION,
   exportCursorQuery,
+  positionPageQuery,
   positionsQuery,
   type SqlQuery,
 } from '../src/devices/device-queries';
@@ -250,9 +252,14 @@ async function latencies(
   return { api: summary(apiSamples), baseline: summary(baselineSamples) };
 }
 
-/** EXPLAIN ANALYZE of `query`, in a transaction rolled back after (a cursor needs one). */
-async function explain(client: Client, title: string, query: SqlQuery): Promise<void> {
-  await client.query('BEGIN');
+/** EXPLAIN ANALYZE of `query`, in a transaction (`begin`) rolled back after (a cursor needs one). */
+async function explain(
+  client: Client,
+  title: string,
+  query: SqlQuery,
+  begin = 'BEGIN',
+): Promise<void> {
+  await client.query(begin);
   try {
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, BUFFERS) ${query.text}`,
@@ -377,7 +384,7 @@ async function main(): Promise<void> {
       return { from: new Date(start).toISOString(), to: new Date(start + DAY_MS).toISOString() };
     };
     const historyQuery = (i: number) =>
-      positionsQuery(data.rowIds[i % BUSY_DEVICES], { ...day(i), order: 'asc' }, HISTORY_PAGE);
+      positionPageQuery(data.rowIds[i % BUSY_DEVICES], { ...day(i), order: 'asc' }, HISTORY_PAGE);
     const { api: historyApi, baseline: historySql } = await latencies(
       REQUESTS,
       (i) => {
@@ -439,6 +446,7 @@ async function main(): Promise<void> {
       client,
       'month export (the cursor the export reads)',
       exportCursorQuery(monthQuery),
+      EXPORT_TRANSACTION,
     );
   } finally {
     await api?.stop();

@@ -6,6 +6,10 @@ import { position, storeDeviceData, track } from './factories/device-data.factor
 import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
 import { examplePoints, randomImei } from './factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/tenant.factory';
+import { DataSource } from 'typeorm';
+import { positionsQuery, type PositionRow } from '../src/devices/device-queries';
+import { toPositionDto } from '../src/devices/device-views';
+import { DevicesQueryService } from '../src/devices/devices-query.service';
 import { LiveEventBus } from '../src/devices/live/live-message';
 import { errorEnvelope } from './utils/api-envelope';
 import { SseClient } from './utils/sse-client';
@@ -340,6 +344,64 @@ describe('Devices API', () => {
         extra: null,
       });
       expect(body.meta).toEqual({ count: 5, nextCursor: expect.any(String) });
+    });
+
+    it('says of each position exactly what the position view says', async () => {
+      // The JSON page is written by PostgreSQL, exports and the live stream by the view.
+      const awkward = randomImei();
+      await storeDeviceData(testApp, fleet.tenantId, {
+        receivedAt: '2026-04-05T00:00:00.000123Z',
+        positions: [
+          position(awkward, '2026-04-04T10:00:00.000001Z', {
+            fix: false,
+            lat: -89.999999999,
+            lon: 179.12345678901235,
+            altitude: -12.5,
+            speed: 1e-7,
+            heading: 0,
+            satellites: 0,
+            ignition: false,
+            accuracy: 1e21,
+            odometer: 123456789.125,
+            horometer: 0.1,
+            address: 'Av. "9 de Julio" \\ 1100\n\tCABA — Ñandú 🚚 \u0001',
+            temperature: -40,
+            battery: 100,
+            extra: { nested: { list: [1, 'two', null, true] }, 'quote"key': 'va\\lue' },
+          }),
+          position(awkward, '2026-04-04T10:00:01Z', {
+            eventcode: 'X-9',
+            altitude: null,
+            speed: null,
+            heading: null,
+            satellites: null,
+            ignition: null,
+            accuracy: null,
+            odometer: null,
+          }),
+        ],
+      });
+      const deviceRowId = await testApp.app
+        .get(DevicesQueryService)
+        .deviceRowId(fleet.tenantId, awkward);
+      const query = positionsQuery(deviceRowId, { order: 'asc' });
+      const rows = await testApp.app.get(DataSource).query<PositionRow[]>(query.text, query.values);
+      expect(rows).toHaveLength(2);
+
+      const response = await get(testApp, fleet, `/${awkward}/positions`).expect(200);
+      expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+      // The same values in the same order; only number and whitespace spellings may differ
+      // (PostgreSQL writes 1e-07 and `{"a": 1}` where JavaScript writes 1e-7 and `{"a":1}`).
+      const expected = rows.map(toPositionDto);
+      const body = JSON.parse(response.text) as Envelope<Item[]>;
+      expect(body).toStrictEqual({
+        success: true,
+        data: expected,
+        meta: { count: 2, nextCursor: null },
+      });
+      expect(body.data.map((item) => Object.keys(item))).toEqual(
+        expected.map((item) => Object.keys(item)),
+      );
     });
 
     it('defaults to 1000 positions a page', async () => {

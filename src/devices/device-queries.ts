@@ -183,18 +183,77 @@ const POSITIONS: HistoryTable = {
   tiebreaker: 'eventcode',
 };
 
+/**
+ * How PostgreSQL writes a column as a JSON value. `literal`: numbers, booleans and json(b), whose
+ * text already is JSON (float8 columns hold finite values only: both APIs refuse NaN and
+ * infinities on the way in); `string`: text, quoted and escaped.
+ */
+type JsonKind = 'literal' | 'string';
+
+const JSON_VALUE: Record<JsonKind, (column: string) => string> = {
+  literal: (column) => `coalesce(${column}::text, 'null')`,
+  string: (column) => `coalesce(to_json(${column})::text, 'null')`,
+};
+
+/**
+ * The members of a JSON object (`"column":value,…`, without braces) as one text column, written by
+ * PostgreSQL. For a 1,000-row history page, parsing nineteen columns a row in Node and serializing
+ * them again took most of the request; PostgreSQL already writes each value's text, and joining
+ * them costs it little (its json functions were four times slower at the same job).
+ */
+function jsonMembers(columns: [name: string, kind: JsonKind][]): string {
+  const members = columns.map(
+    ([name, kind], index) => `'${index === 0 ? '' : ','}"${name}":', ${JSON_VALUE[kind](name)}`,
+  );
+  return `concat(${members.join(', ')})`;
+}
+
+/** A position page row: the key of the row, and the rest of its JSON (see `positionJson`). */
+export interface PositionJsonRow {
+  recorded_us: string;
+  received_us: string;
+  eventcode: string;
+  /** Every member of the position's JSON after `recordedAt` and `receivedAt`, in PositionDto order. */
+  members: string;
+}
+
+const POSITION_PAGE: HistoryTable = {
+  ...POSITIONS,
+  columns: `${micros('recorded_at')} AS recorded_us, ${micros('received_at')} AS received_us,
+    eventcode, ${jsonMembers([
+      ['eventcode', 'string'],
+      ['fix', 'literal'],
+      ['lat', 'literal'],
+      ['lon', 'literal'],
+      ['altitude', 'literal'],
+      ['speed', 'literal'],
+      ['heading', 'literal'],
+      ['satellites', 'literal'],
+      ['ignition', 'literal'],
+      ['accuracy', 'literal'],
+      ['odometer', 'literal'],
+      ['horometer', 'literal'],
+      ['address', 'string'],
+      ['temperature', 'literal'],
+      ['battery', 'literal'],
+      ['source', 'string'],
+      ['extra', 'literal'],
+    ])} AS members`,
+};
+
 export interface PositionFilter extends HistoryWindow {
   eventcodes?: string[];
   fixOnly?: boolean;
 }
 
-export function positionsQuery(
+function positionHistory(
+  source: HistoryTable,
   deviceRowId: string,
   filter: PositionFilter,
   limit?: number,
 ): SqlQuery {
   return historyQuery(
-    POSITIONS,
+    source,
     deviceRowId,
     filter,
     (where) => {
@@ -206,12 +265,38 @@ export function positionsQuery(
   );
 }
 
+/** Positions as rows of values (exports, which write each value their own way). */
+export function positionsQuery(
+  deviceRowId: string,
+  filter: PositionFilter,
+  limit?: number,
+): SqlQuery {
+  return positionHistory(POSITIONS, deviceRowId, filter, limit);
+}
+
+/** A page of positions as JSON rows, for the JSON answer. */
+export function positionPageQuery(
+  deviceRowId: string,
+  filter: PositionFilter,
+  limit: number,
+): SqlQuery {
+  return positionHistory(POSITION_PAGE, deviceRowId, filter, limit);
+}
+
 /**
  * A server-side cursor over a positions query, for exports: FETCHed a batch at a time, and planned
  * for its first rows (`cursor_tuple_fraction`), so a file starts at once rather than after a sort
  * of the whole window.
  */
 export const EXPORT_CURSOR = 'position_export';
+
+/**
+ * The transaction an export reads in: one snapshot for every pass over the window. A month's index
+ * scan costs enough to be JIT-compiled, which takes about 120 ms before the first row and gains an
+ * index scan nothing.
+ */
+export const EXPORT_TRANSACTION =
+  'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL jit = off';
 
 export function exportCursorQuery(query: SqlQuery): SqlQuery {
   return {

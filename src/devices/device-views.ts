@@ -1,4 +1,4 @@
-import type { DeviceEventRow, DeviceRow, PositionRow } from './device-queries';
+import type { DeviceEventRow, DeviceRow, PositionJsonRow, PositionRow } from './device-queries';
 import type { DeviceDto, PositionSnapshotDto } from './dto/device.response';
 import type { DeviceEventDto } from './dto/device-event.response';
 import type { PositionDto } from './dto/position.response';
@@ -122,6 +122,14 @@ export function toPositionDto(row: PositionRow): PositionDto {
     source: row.source,
     extra: row.extra,
   };
+}
+
+/**
+ * The JSON text of a position page row: exactly `JSON.stringify(toPositionDto(row))` of the same
+ * position, its times written here as everywhere else, the other members by PostgreSQL.
+ */
+export function positionJson(row: PositionJsonRow): string {
+  return `{"recordedAt":"${isoFromMicros(row.recorded_us)}","receivedAt":"${isoFromMicros(row.received_us)}",${row.members}}`;
 }
 
 export function toDeviceEventDto(row: DeviceEventRow): DeviceEventDto {

@@ -7,15 +7,15 @@ import {
   deviceListQuery,
   deviceQuery,
   eventsQuery,
-  positionsQuery,
+  positionPageQuery,
   type DeviceEventRow,
   type DeviceRow,
   type HistoryWindow,
   type PositionFilter,
-  type PositionRow,
+  type PositionJsonRow,
   type SqlQuery,
 } from './device-queries';
-import { toDeviceDto, toDeviceEventDto, toPositionDto } from './device-views';
+import { isoFromMicros, positionJson, toDeviceDto, toDeviceEventDto } from './device-views';
 import type { DeviceEventDto } from './dto/device-event.response';
 import type { DeviceEventsQueryDto } from './dto/device-events.query';
 import type { DeviceDto } from './dto/device.response';
@@ -25,7 +25,6 @@ import {
   type PositionHistoryQueryDto,
   type TimeWindowQueryDto,
 } from './dto/position-history.query';
-import type { PositionDto } from './dto/position.response';
 import { toUtcTimestamp } from './dto/query-params';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 
@@ -72,8 +71,8 @@ export class DevicesQueryService {
         query.limit,
       ),
     );
-    return page(rows, query.limit, toDeviceDto, (device) =>
-      encodeCursor('devices', [device.deviceId]),
+    return page(rows, query.limit, toDeviceDto, (row) =>
+      encodeCursor('devices', [row.external_id]),
     );
   }
 
@@ -94,17 +93,18 @@ export class DevicesQueryService {
     return row.id;
   }
 
+  /** A page of positions, each item already JSON text (PositionDto): see `positionPageQuery`. */
   async positionPage(
     tenantId: string,
     deviceId: string,
     query: PositionHistoryQueryDto,
-  ): Promise<Page<PositionDto>> {
+  ): Promise<Page<string>> {
     const filter = positionFilter(query);
     const limit = query.limit ?? HISTORY_PAGE.default;
     const rowId = await this.deviceRowId(tenantId, deviceId);
-    const rows = await this.run<PositionRow>(positionsQuery(rowId, filter, limit));
-    return page(rows, limit, toPositionDto, (position) =>
-      encodeCursor('positions', [position.recordedAt, position.eventcode]),
+    const rows = await this.run<PositionJsonRow>(positionPageQuery(rowId, filter, limit));
+    return page(rows, limit, positionJson, (row) =>
+      encodeCursor('positions', [isoFromMicros(row.recorded_us), row.eventcode]),
     );
   }
 
@@ -117,8 +117,8 @@ export class DevicesQueryService {
     const limit = query.limit ?? HISTORY_PAGE.default;
     const rowId = await this.deviceRowId(tenantId, deviceId);
     const rows = await this.run<DeviceEventRow>(eventsQuery(rowId, filter, limit));
-    return page(rows, limit, toDeviceEventDto, (event) =>
-      encodeCursor('events', [event.occurredAt, event.type]),
+    return page(rows, limit, toDeviceEventDto, (row) =>
+      encodeCursor('events', [isoFromMicros(row.occurred_us), row.type]),
     );
   }
 
@@ -162,11 +162,11 @@ function page<Row, Item>(
   rows: Row[],
   limit: number,
   view: (row: Row) => Item,
-  cursorOf: (item: Item) => string,
+  cursorOf: (row: Row) => string,
 ): Page<Item> {
-  const items = rows.slice(0, limit).map(view);
+  const shown = rows.slice(0, limit);
   return {
-    items,
-    nextCursor: rows.length > limit ? cursorOf(items[items.length - 1]) : null,
+    items: shown.map(view),
+    nextCursor: rows.length > limit ? cursorOf(shown[shown.length - 1]) : null,
   };
 }

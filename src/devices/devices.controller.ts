@@ -12,7 +12,7 @@ import {
 import type { Response } from 'express';
 import { ApiAuth, CurrentPrincipal } from '../auth/decorators';
 import type { ApiPrincipal } from '../auth/principal';
-import { ok, type ApiResponse } from '../common/http/envelope';
+import { ok, okJson, type ApiResponse } from '../common/http/envelope';
 import { DevicesQueryService } from './devices-query.service';
 import { DeviceEventPageDto, type DeviceEventDto } from './dto/device-event.response';
 import { DeviceEventsQueryDto } from './dto/device-events.query';
@@ -20,7 +20,7 @@ import { DeviceStreamQueryDto } from './dto/device-stream.query';
 import { DevicePageDto, DeviceResponseDto, type DeviceDto } from './dto/device.response';
 import { ListDevicesQueryDto } from './dto/list-devices.query';
 import { PositionHistoryQueryDto } from './dto/position-history.query';
-import { PositionPageDto, type PositionDto } from './dto/position.response';
+import { PositionPageDto } from './dto/position.response';
 import { PositionExportService } from './exporters/position-export.service';
 import { DeviceStreamService } from './live/device-stream.service';
 
@@ -119,12 +119,15 @@ export class DevicesController {
     @CurrentPrincipal() principal: ApiPrincipal,
     @Param('deviceId') deviceId: string,
     @Query() query: PositionHistoryQueryDto,
-  ): Promise<ApiResponse<PositionDto[]> | StreamableFile> {
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string | StreamableFile> {
     if (query.format !== 'json') {
       return this.exports.export(principal.tenantId, deviceId, query, query.format);
     }
     const page = await this.devices.positionPage(principal.tenantId, deviceId, query);
-    return ok(page.items, { count: page.items.length, nextCursor: page.nextCursor });
+    // The items are JSON text already (PositionDto each): the envelope is written around them.
+    response.type('application/json');
+    return okJson(page.items, { count: page.items.length, nextCursor: page.nextCursor });
   }
 
   @Get(':deviceId/events')

@@ -8,3 +8,11 @@ export interface ApiResponse<T> {
 export function ok<T>(data: T, meta: Record<string, unknown> = {}): ApiResponse<T> {
   return { success: true, data, meta };
 }
+
+/**
+ * The success envelope around items that are already JSON text (a position page), as one JSON
+ * text: the bytes `JSON.stringify(ok(items, meta))` gives for the same items.
+ */
+export function okJson(itemsJson: string[], meta: Record<string, unknown>): string {
+  return `{"success":true,"data":[${itemsJson.join(',')}],"meta":${JSON.stringify(meta)}}`;
+}

@@ -8,6 +8,7 @@ import { ApiError } from '../../common/errors/api-error';
 import { sendApiError } from '../../common/errors/api-exception.filter';
 import {
   EXPORT_CURSOR,
+  EXPORT_TRANSACTION,
   exportCursorQuery,
   positionsQuery,
   type PositionFilter,
@@ -104,7 +105,7 @@ export class PositionExportService {
     let inTransaction = false;
     try {
       client = (await runner.connect()) as PoolClient;
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      await client.query(EXPORT_TRANSACTION);
       inTransaction = true;
       const connection = client;
       yield* format.render(deviceId, (options) =>
