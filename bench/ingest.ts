@@ -94,11 +94,24 @@ async function drain(
   };
 }
 
-/** The same rows, by COPY, into a table shaped like `positions` (same keys and indexes). */
+/**
+ * The same rows, by COPY, into a table shaped like `positions`: same keys and indexes, and the
+ * same monthly partitions.
+ */
 async function copyBaseline(url: string, rows: number): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
-  await client.query('CREATE TABLE positions_copy (LIKE positions INCLUDING ALL)');
+  await client.query(
+    'CREATE TABLE positions_copy (LIKE positions INCLUDING ALL) PARTITION BY RANGE (recorded_at)',
+  );
+  const { rows: partitions } = await client.query<{ name: string; bound: string }>(
+    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'positions'::regclass`,
+  );
+  for (const { name, bound } of partitions) {
+    await client.query(`CREATE TABLE ${name}_copy PARTITION OF positions_copy ${bound}`);
+  }
   const { rows: devices } = await client.query<{ id: string; tenant_id: string }>(
     'SELECT id, tenant_id FROM devices ORDER BY id',
   );

@@ -33,6 +33,7 @@ import {
 } from '../src/devices/device-queries';
 import { DEVICE_PAGE } from '../src/devices/dto/list-devices.query';
 import { encodeCursor } from '../src/devices/keyset-cursor';
+import { monthOf, monthPartition } from '../src/lifecycle/position-partitions';
 import { REDIS_URL, authHeaders, dropDatabase, recreateDatabase } from './support/fleethub';
 import { describeMachine } from './support/machine';
 import { cliJson, startApi, type ApiService } from './support/processes';
@@ -161,6 +162,11 @@ async function seed(client: Client, tenantId: string): Promise<Seed> {
     await client.query(`ALTER TABLE positions DROP CONSTRAINT ${name}`);
   }
   for (const { name } of indexes) await client.query(`DROP INDEX ${name}`);
+  // The month's own partition, as the data-lifecycle job gives any month with data.
+  const month = monthPartition(monthOf(new Date(MONTH_START)))!;
+  await client.query(
+    `CREATE TABLE ${month.name} PARTITION OF positions FOR VALUES FROM ('${month.from}') TO ('${month.to}')`,
+  );
 
   const busyPerDevice = Math.floor(POSITIONS / 2 / BUSY_DEVICES);
   const result: Seed = {

@@ -11,6 +11,7 @@ import type { ResolvedAppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NorthboundModule } from './northbound/northbound.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -49,6 +50,7 @@ export class AppModule {
         RateLimitModule.forRoot(config),
         TelemetryModule.forRoot(config),
         NorthboundModule.forRoot(config),
+        LifecycleModule.forRoot(config),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -56,6 +56,13 @@ const RATE_LIMIT_COLUMNS = {
 } as const satisfies Record<keyof TenantRateLimits, keyof TenantEntity>;
 
 const MAX_RATE_LIMIT_VALUE = 1_000_000_000;
+/** A hundred years: as the RETENTION_DAYS variable allows. */
+const MAX_RETENTION_DAYS = 36_500;
+/** `tenants.retention_days` of a tenant that keeps its data forever (null: the server's rule). */
+export const KEEP_FOREVER = 0;
+
+/** Days, `forever`, or null: whatever the server's RETENTION_DAYS says. */
+export type TenantRetention = number | 'forever' | null;
 
 function toRateLimits(
   row: Pick<TenantEntity, (typeof RATE_LIMIT_COLUMNS)[keyof TenantRateLimits]>,
@@ -218,6 +225,32 @@ export class TenantsService {
 
   async getRateLimits(tenantSlug: string): Promise<TenantRateLimits> {
     return toRateLimits(await this.requireTenant(tenantSlug));
+  }
+
+  /**
+   * Sets how long a tenant's positions, events and messages are kept: a number of days,
+   * `forever`, or null for the server's RETENTION_DAYS (forever without it). The data-lifecycle
+   * job applies it on its next run.
+   */
+  async setRetention(tenantSlug: string, retention: TenantRetention): Promise<TenantRetention> {
+    if (
+      typeof retention === 'number' &&
+      (!Number.isSafeInteger(retention) || retention < 1 || retention > MAX_RETENTION_DAYS)
+    ) {
+      throw new ApiError(
+        'VALIDATION_ERROR',
+        `Retention must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (got ${retention})`,
+      );
+    }
+    const tenant = await this.requireTenant(tenantSlug);
+    const retentionDays = retention === 'forever' ? KEEP_FOREVER : retention;
+    await this.dataSource.getRepository(TenantEntity).update({ id: tenant.id }, { retentionDays });
+    return retention;
+  }
+
+  async getRetention(tenantSlug: string): Promise<TenantRetention> {
+    const { retentionDays } = await this.requireTenant(tenantSlug);
+    return retentionDays === KEEP_FOREVER ? 'forever' : retentionDays;
   }
 
   /** The overrides of a tenant by id (the rate limiter's lookup); null when there is no such tenant. */

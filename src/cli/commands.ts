@@ -1,6 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { USER_ROLES, type UserRole } from '../auth/entities/user.entity';
-import { TenantsService, type TenantRateLimits } from '../auth/tenants.service';
+import {
+  TenantsService,
+  type TenantRateLimits,
+  type TenantRetention,
+} from '../auth/tenants.service';
+import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
 
 export interface CommandOptions {
   [name: string]: string | boolean | undefined;
@@ -108,6 +113,33 @@ export const COMMANDS: Record<string, Command> = {
           ...(changed
             ? ['Running servers apply them within RATE_LIMIT_TENANT_CACHE_TTL seconds (default 5).']
             : []),
+        ].join('\n'),
+      };
+    },
+  },
+  'tenant:retention': {
+    usage: 'tenant:retention --tenant <slug> [--days N | --forever | --default] [--json]',
+    async run(app, options) {
+      const slug = required(options, 'tenant');
+      const days = positiveInteger(options, 'days');
+      const given: TenantRetention[] = [
+        ...(days === undefined ? [] : [days]),
+        ...(options.forever === true ? ['forever' as const] : []),
+        ...(options.default === true ? [null] : []),
+      ];
+      if (given.length > 1) throw new UsageError('Give one of --days, --forever and --default');
+      const retention =
+        given.length === 1
+          ? await tenants(app).setRetention(slug, given[0])
+          : await tenants(app).getRetention(slug);
+      const server = app.get<ResolvedAppConfig>(APP_CONFIG).lifecycle.retentionDays ?? 'forever';
+      const kept = (value: number | 'forever') =>
+        value === 'forever' ? 'forever' : `${value} days`;
+      return {
+        json: { tenant: slug, retention, serverRetention: server },
+        text: [
+          `Data of "${slug}" is kept ${retention === null ? `${kept(server)} (the server's RETENTION_DAYS)` : kept(retention)}.`,
+          ...(given.length === 1 ? ['The data-lifecycle job applies it on its next run.'] : []),
         ].join('\n'),
       };
     },

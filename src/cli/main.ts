@@ -22,6 +22,9 @@ const OPTIONS = {
   'imei-capacity': { type: 'string' },
   'imei-refill': { type: 'string' },
   reset: { type: 'boolean' },
+  days: { type: 'string' },
+  forever: { type: 'boolean' },
+  default: { type: 'boolean' },
 } as const;
 
 /** Logs go to stderr so that stdout carries only the command's answer (one JSON object with --json). */

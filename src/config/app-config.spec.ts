@@ -29,6 +29,22 @@ describe('loadConfig', () => {
     expect(config.northbound.basePath).toBe('');
     expect(config.rateLimit.global).toEqual({ capacity: 180, refillPerSecond: 30 });
     expect(config.rateLimit.imei).toEqual({ capacity: 90, refillPerSecond: 15 });
+    expect(config.lifecycle).toEqual({
+      retentionDays: undefined,
+      partitionMonthsAhead: 3,
+      intervalMs: 3_600_000,
+    });
+  });
+
+  it('reads the data-lifecycle settings; an empty RETENTION_DAYS keeps data forever', () => {
+    expect(
+      loadConfig({
+        RETENTION_DAYS: '400',
+        PARTITION_MONTHS_AHEAD: '6',
+        LIFECYCLE_INTERVAL_MINUTES: '0',
+      }).lifecycle,
+    ).toEqual({ retentionDays: 400, partitionMonthsAhead: 6, intervalMs: 0 });
+    expect(loadConfig({ RETENTION_DAYS: '' }).lifecycle.retentionDays).toBeUndefined();
   });
 
   it('reads the values an operator sets, converting numbers and booleans', () => {
@@ -66,6 +82,10 @@ describe('loadConfig', () => {
     ['NORTHBOUND_BASE_PATH', 'northbound'],
     ['NORTHBOUND_BASE_PATH', '/northbound/'],
     ['NORTHBOUND_BASE_PATH', '/north bound'],
+    ['RETENTION_DAYS', '0'],
+    ['RETENTION_DAYS', '30d'],
+    ['PARTITION_MONTHS_AHEAD', '0'],
+    ['LIFECYCLE_INTERVAL_MINUTES', '-5'],
   ])('rejects %s=%s, naming the variable and the value', (name, value) => {
     const error = configurationError({ [name]: value });
     expect(error.problems).toHaveLength(1);

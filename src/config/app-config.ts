@@ -39,6 +39,13 @@ export interface AppConfig {
     credentialCacheTtlMs: number;
   };
   log: { level: EnvironmentVariables['LOG_LEVEL'] };
+  lifecycle: {
+    /** Server-wide retention of tenants without their own; undefined: forever. */
+    retentionDays?: number;
+    partitionMonthsAhead: number;
+    /** 0: the job never runs on its own. */
+    intervalMs: number;
+  };
   telemetry: { maxPoints: number };
   northbound: { basePath: string };
   live: { heartbeatMs: number };
@@ -99,6 +106,11 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     },
     auth: { jwt, jwtTtlSeconds: env.JWT_TTL, credentialCacheTtlMs: env.AUTH_CACHE_TTL * 1000 },
     log: { level: env.LOG_LEVEL },
+    lifecycle: {
+      retentionDays: env.RETENTION_DAYS,
+      partitionMonthsAhead: env.PARTITION_MONTHS_AHEAD,
+      intervalMs: env.LIFECYCLE_INTERVAL_MINUTES * 60_000,
+    },
     telemetry: { maxPoints: env.TELEMETRY_MAX_POINTS },
     northbound: { basePath: env.NORTHBOUND_BASE_PATH },
     live: { heartbeatMs: env.LIVE_HEARTBEAT_SECONDS * 1000 },

@@ -135,6 +135,29 @@ export class EnvironmentVariables {
   @Max(600_000)
   WORKER_LOCK_MS = 30_000;
 
+  /** Days positions, events and tracker messages are kept, for tenants without their own; unset: forever. */
+  @Transform(emptyToUndefined)
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  RETENTION_DAYS?: number;
+
+  /** Months after the current one that always have their positions partition. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(24)
+  PARTITION_MONTHS_AHEAD = 3;
+
+  /** Minutes between two runs of the data-lifecycle job (partitions, retention); 0: never. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  LIFECYCLE_INTERVAL_MINUTES = 60;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

@@ -11,6 +11,7 @@ import { InitialSchema1763784000000 } from './migrations/1763784000000-InitialSc
 import { TenantRateLimits1795322780000 } from './migrations/1795322780000-TenantRateLimits';
 import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
 import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceListIndex';
+import { DataLifecycle1795600000000 } from './migrations/1795600000000-DataLifecycle';
 
 export const ENTITIES = [
   TenantEntity,
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   TenantRateLimits1795322780000,
   Northbound1795400000000,
   DeviceListIndex1795500000000,
+  DataLifecycle1795600000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -35,4 +35,11 @@ export class TenantEntity {
 
   @Column({ name: 'rate_limit_imei_refill', type: 'integer', nullable: true })
   rateLimitImeiRefill!: number | null;
+
+  /**
+   * Days its positions, events and messages are kept (`tenant:retention`); 0: forever; null: the
+   * server's RETENTION_DAYS.
+   */
+  @Column({ name: 'retention_days', type: 'integer', nullable: true })
+  retentionDays!: number | null;
 }

@@ -1,0 +1,306 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { TenantsService } from '../src/auth/tenants.service';
+import { MIGRATIONS, buildDataSourceOptions } from '../src/database/data-source-options';
+import { DataLifecycleService } from '../src/lifecycle/data-lifecycle.service';
+import { monthOf, monthsFrom } from '../src/lifecycle/position-partitions';
+import { position, storeDeviceData } from './factories/device-data.factory';
+import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
+import { randomImei } from './factories/telemetry.factory';
+import { createTenant, tenantIdOf } from './factories/tenant.factory';
+import { TEST_ENV, databaseUrl } from './setup/test-environment';
+import { runCli } from './utils/cli';
+import { createTestApp, type TestApp } from './utils/test-app';
+
+/** The CLI runs as a child process through ts-node: a few seconds a command. */
+jest.setTimeout(90_000);
+
+const DAY_MS = 86_400_000;
+
+describe('Data lifecycle: monthly partitions of positions, per-tenant retention', () => {
+  let testApp: TestApp;
+  let lifecycle: DataLifecycleService;
+  const now = new Date();
+  const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
+
+  beforeAll(async () => {
+    // The job runs when the test says (run), not on its own schedule.
+    testApp = await createTestApp({ redis: false, env: { LIFECYCLE_INTERVAL_MINUTES: '0' } });
+    lifecycle = testApp.app.get(DataLifecycleService);
+  });
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const sql = <T>(text: string, values: unknown[] = []) =>
+    testApp.dataSource.query<T[]>(text, values);
+  const partitions = async () =>
+    (
+      await sql<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'positions'::regclass ORDER BY 1`,
+      )
+    ).map((row) => row.name);
+  /** The partition each of a device's positions is stored in, by device time. */
+  const storedIn = async (deviceId: string) =>
+    sql<{ at: Date; partition: string }>(
+      `SELECT p.recorded_at AS at, p.tableoid::regclass::text AS partition
+       FROM positions p JOIN devices d ON d.id = p.device_id
+       WHERE d.external_id = $1 ORDER BY 1`,
+      [deviceId],
+    );
+  const fleet = async (name: string) => {
+    const tenant = await createTenant(testApp, name);
+    return { tenant, tenantId: await tenantIdOf(testApp, tenant.tenant) };
+  };
+
+  it('partitions this month and the months ahead, keeping any other month in a default partition', async () => {
+    const report = await lifecycle.run(now);
+    expect(report).not.toBeNull();
+    const names = await partitions();
+    for (const month of monthsFrom(now, 4)) {
+      expect(names).toContain(`positions_${month.replace('-', '_')}`);
+    }
+    expect(names).toContain('positions_default');
+    // Nothing left to do: a second run changes nothing.
+    expect(await lifecycle.run(now)).toEqual({
+      partitionsCreated: [],
+      rowsMoved: 0,
+      partitionsDropped: [],
+      deleted: { positions: 0, events: 0, messages: 0 },
+      deferred: [],
+    });
+  });
+
+  it('stores a point of any time, then moves a month out of the default partition into its own', async () => {
+    const { tenantId } = await fleet('Old Replays');
+    const imei = randomImei();
+    await storeDeviceData(testApp, tenantId, {
+      positions: [
+        position(imei, '2019-05-10T08:00:00Z'),
+        position(imei, '2019-05-31T23:59:59.999999Z'),
+        position(imei, '2019-06-01T00:00:00Z'),
+        position(imei, now.toISOString()),
+      ],
+    });
+    expect((await storedIn(imei)).map((row) => row.partition)).toEqual([
+      'positions_default',
+      'positions_default',
+      'positions_default',
+      `positions_${monthOf(now).replace('-', '_')}`,
+    ]);
+
+    const report = await lifecycle.run(now);
+    expect(report?.partitionsCreated).toEqual(['2019-05', '2019-06']);
+    expect(report?.rowsMoved).toBe(3);
+    expect((await storedIn(imei)).map((row) => row.partition)).toEqual([
+      'positions_2019_05',
+      'positions_2019_05',
+      'positions_2019_06',
+      `positions_${monthOf(now).replace('-', '_')}`,
+    ]);
+  });
+
+  it('stores each point once across partitions, however often its batch is delivered', async () => {
+    const { tenantId } = await fleet('Twice Delivered');
+    const imei = randomImei();
+    const batch = [
+      position(imei, '2018-01-01T00:00:00Z'), // default partition
+      position(imei, '2019-05-20T00:00:00Z'), // a partition made from the default one
+      position(imei, daysAgo(1)),
+      position(imei, daysAgo(0.5), { eventcode: '117' }),
+    ];
+    await storeDeviceData(testApp, tenantId, { positions: batch });
+    await storeDeviceData(testApp, tenantId, { positions: batch });
+    await storeDeviceData(testApp, tenantId, { positions: batch.slice(1, 3) });
+    expect(await storedIn(imei)).toHaveLength(4);
+  });
+
+  describe('retention', () => {
+    /** A tenant with a tracker (positions, events) and an Asset Tracker (messages), 100 and 5 days old. */
+    const seed = async (name: string) => {
+      const { tenant, tenantId } = await fleet(name);
+      const imei = randomImei();
+      const trackerId = randomBytes(8).toString('hex');
+      const times = { old: daysAgo(100), recent: daysAgo(5) };
+      await storeDeviceData(testApp, tenantId, {
+        positions: [position(imei, times.old), position(imei, times.recent)],
+        events: [times.old, times.recent].map((occurredAt) => ({
+          deviceExternalId: imei,
+          occurredAt,
+          type: 'BATTERY_LOW',
+          code: '116',
+        })),
+      });
+      for (const time of [times.old, times.recent]) {
+        const seconds = Math.floor(Date.parse(time) / 1000);
+        await testApp.http
+          .post('/data')
+          .auth(...northboundCredentials(tenant))
+          // No fix and no alert: a message, and neither a position nor an event.
+          .send({ ...ASSET_TRACKER_SAMPLES['no-location'], trackerId, timestamp: seconds })
+          .expect(200);
+      }
+      return { tenant, tenantId, imei, trackerId };
+    };
+    /** Device times (ms) of what a tenant still holds, table by table. */
+    const held = async (tenantId: string) => {
+      const times = async (text: string) =>
+        (await sql<{ at: Date }>(text, [tenantId])).map((row) => row.at.getTime()).sort();
+      return {
+        positions: await times('SELECT recorded_at AS at FROM positions WHERE tenant_id = $1'),
+        events: await times('SELECT occurred_at AS at FROM device_events WHERE tenant_id = $1'),
+        messages: await times(
+          'SELECT recorded_at AS at FROM tracker_messages WHERE tenant_id = $1',
+        ),
+      };
+    };
+    const atSecond = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
+
+    it("deletes what a tenant keeps no longer, and nothing of another tenant's", async () => {
+      const short = await seed('Keeps A Month');
+      const long = await seed('Keeps Everything');
+      await testApp.app.get(TenantsService).setRetention(short.tenant.tenant, 30);
+      const before = await held(long.tenantId);
+      expect(before.positions).toHaveLength(2);
+      expect(before.messages).toHaveLength(2);
+
+      const report = await lifecycle.run(now);
+      // Another tenant keeps everything: no month can go whole, so rows go one batch at a time.
+      expect(report?.partitionsDropped).toEqual([]);
+      expect(report?.deleted).toEqual({ positions: 1, events: 1, messages: 1 });
+      expect(await held(short.tenantId)).toEqual({
+        positions: [Date.parse(daysAgo(5))],
+        events: [Date.parse(daysAgo(5))],
+        messages: [atSecond(daysAgo(5))],
+      });
+      expect(await held(long.tenantId)).toEqual(before);
+    });
+
+    it("drops whole months once they are past every tenant's retention", async () => {
+      const tenant = await seed('Keeps Two Months');
+      // Every tenant: two months (the server's default for those without their own), this one
+      // through the CLI; except one that keeps three.
+      await sql('UPDATE tenants SET retention_days = NULL');
+      const cli = await runCli(
+        ['tenant:retention', '--tenant', tenant.tenant.tenant, '--days', '90'],
+        {
+          DATABASE_URL: testApp.config.database.url,
+        },
+      );
+      expect(cli.code).toBe(0);
+      const app = await createTestApp({
+        redis: false,
+        databaseUrl: testApp.config.database.url,
+        env: { LIFECYCLE_INTERVAL_MINUTES: '0', RETENTION_DAYS: '60' },
+      });
+      try {
+        const report = await app.app.get(DataLifecycleService).run(now);
+        // Months that ended more than 90 days ago hold nothing anyone keeps: dropped whole.
+        const ninetyDaysAgo = now.getTime() - 90 * DAY_MS;
+        const gone = report!.partitionsDropped;
+        expect(gone).toEqual(expect.arrayContaining(['2019-05', '2019-06']));
+        for (const month of gone) {
+          expect(
+            Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1),
+          ).toBeLessThanOrEqual(ninetyDaysAgo);
+        }
+        expect(await partitions()).not.toContain('positions_2019_05');
+        // The 90-day tenant still holds its recent rows; its 100-day-old ones are gone either way.
+        expect(await held(tenant.tenantId)).toEqual({
+          positions: [Date.parse(daysAgo(5))],
+          events: [Date.parse(daysAgo(5))],
+          messages: [atSecond(daysAgo(5))],
+        });
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
+  describe('tenant:retention (CLI)', () => {
+    const cli = (...args: string[]) =>
+      runCli(['tenant:retention', ...args], { DATABASE_URL: testApp.config.database.url });
+
+    it('shows and sets how long a tenant keeps its data', async () => {
+      const { tenant } = await fleet('Cli Retention');
+      const slug = tenant.tenant;
+      const shown = await cli('--tenant', slug, '--json');
+      expect(shown.code).toBe(0);
+      expect(JSON.parse(shown.stdout)).toEqual({
+        tenant: slug,
+        retention: null,
+        serverRetention: 'forever',
+      });
+      const set = await cli('--tenant', slug, '--days', '400');
+      expect(set.code).toBe(0);
+      expect(set.stdout).toContain(`Data of "${slug}" is kept 400 days.`);
+      const forever = await cli('--tenant', slug, '--forever', '--json');
+      expect(JSON.parse(forever.stdout)).toMatchObject({ retention: 'forever' });
+      expect(await testApp.app.get(TenantsService).getRetention(slug)).toBe('forever');
+      const reset = await cli('--tenant', slug, '--default', '--json');
+      expect(JSON.parse(reset.stdout)).toMatchObject({ retention: null });
+    });
+
+    it.each([
+      [['--days', '0'], '--days must be a whole number of at least 1'],
+      [['--days', 'ten'], '--days must be a whole number of at least 1'],
+      [['--days', '36501'], 'Retention must be a whole number of days from 1 to 36500'],
+      [['--days', '30', '--forever'], 'Give one of --days, --forever and --default'],
+    ])('refuses %j with a clear message', async (args, message) => {
+      const { tenant } = await fleet(`Cli Refusal ${randomBytes(3).toString('hex')}`);
+      const result = await cli('--tenant', tenant.tenant, ...args);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(message);
+      expect(await testApp.app.get(TenantsService).getRetention(tenant.tenant)).toBeNull();
+    });
+  });
+});
+
+describe('the partitioning migration on an existing install', () => {
+  it('moves every existing position into its month', async () => {
+    const admin = process.env[TEST_ENV.adminUrl]!;
+    const name = `${process.env[TEST_ENV.runPrefix]}_upgrade_${randomBytes(4).toString('hex')}`;
+    const client = new Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    const url = databaseUrl(admin, name);
+    const before = MIGRATIONS.findIndex((migration) => migration.name.startsWith('DataLifecycle'));
+    const migrate = async (migrations: typeof MIGRATIONS) => {
+      const dataSource = new DataSource({ ...buildDataSourceOptions(url, 1), migrations });
+      await dataSource.initialize();
+      try {
+        await dataSource.runMigrations();
+        return await dataSource.query<{ at: Date; partition: string }[]>(
+          `SELECT recorded_at AS at, tableoid::regclass::text AS partition FROM positions ORDER BY 1`,
+        );
+      } finally {
+        await dataSource.destroy();
+      }
+    };
+    try {
+      await migrate(MIGRATIONS.slice(0, before));
+      const upgrading = new Client({ connectionString: url });
+      await upgrading.connect();
+      await upgrading.query(
+        `INSERT INTO positions (device_id, recorded_at, eventcode, tenant_id, received_at, source,
+           fix, lat, lon)
+         SELECT 1, at, '101', gen_random_uuid(), now(), 'telemetry', true, 1, 2
+         FROM unnest($1::timestamptz[]) AS at`,
+        [['2025-12-31T23:59:59.999Z', '2026-01-01T00:00:00Z', new Date()]],
+      );
+      await upgrading.end();
+
+      const rows = await migrate(MIGRATIONS);
+      expect(rows.map((row) => row.partition)).toEqual([
+        'positions_2025_12',
+        'positions_2026_01',
+        `positions_${monthOf(new Date()).replace('-', '_')}`,
+      ]);
+    } finally {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    }
+  });
+});
