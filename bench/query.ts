@@ -219,7 +219,9 @@ async function seed(client: Client, tenantId: string): Promise<Seed> {
   await client.query('VACUUM (ANALYZE) devices');
   await client.query('VACUUM (ANALYZE) positions');
   const { rows: size } = await client.query<{ size: string }>(
-    `SELECT pg_size_pretty(pg_total_relation_size('positions')) AS size`,
+    // A partitioned table holds nothing itself: its size is its partitions'.
+    `SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) AS size
+     FROM pg_inherits WHERE inhparent = 'positions'::regclass`,
   );
   console.log(
     `Seeded ${fmt(result.rows)} positions of ${fmt(DEVICES)} devices (${size[0].size}): COPY ` +
