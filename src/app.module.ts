@@ -9,6 +9,7 @@ import { createValidationPipe } from './common/errors/validation';
 import { loggerParams } from './common/logging';
 import type { ResolvedAppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { ConnectionErrorGuard } from './database/connection-errors';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -53,6 +54,7 @@ export class AppModule {
         LifecycleModule.forRoot(config),
       ],
       providers: [
+        ConnectionErrorGuard,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
