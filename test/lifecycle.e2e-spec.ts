@@ -3,9 +3,9 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { TenantsService } from '../src/auth/tenants.service';
 import { MIGRATIONS, buildDataSourceOptions } from '../src/database/data-source-options';
-import { DataLifecycleService } from '../src/lifecycle/data-lifecycle.service';
+import { DataLifecycleService, LIFECYCLE_LOCK_KEY } from '../src/lifecycle/data-lifecycle.service';
 import { monthOf, monthsFrom } from '../src/lifecycle/position-partitions';
-import { position, storeDeviceData } from './factories/device-data.factory';
+import { position, storeDeviceData, track } from './factories/device-data.factory';
 import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
 import { randomImei } from './factories/telemetry.factory';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
@@ -73,6 +73,18 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
     });
   });
 
+  it('leaves the run to the process that holds the lock', async () => {
+    const other = new Client({ connectionString: testApp.config.database.url });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [LIFECYCLE_LOCK_KEY]);
+      expect(await lifecycle.run(now)).toBeNull();
+    } finally {
+      await other.end();
+    }
+    expect(await lifecycle.run(now)).not.toBeNull();
+  });
+
   it('stores a point of any time, then moves a month out of the default partition into its own', async () => {
     const { tenantId } = await fleet('Old Replays');
     const imei = randomImei();
@@ -111,10 +123,18 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
       position(imei, daysAgo(1)),
       position(imei, daysAgo(0.5), { eventcode: '117' }),
     ];
-    await storeDeviceData(testApp, tenantId, { positions: batch });
-    await storeDeviceData(testApp, tenantId, { positions: batch });
-    await storeDeviceData(testApp, tenantId, { positions: batch.slice(1, 3) });
-    expect(await storedIn(imei)).toHaveLength(4);
+    // By COPY, then (COPY refusing the duplicates) by the insert that skips them.
+    expect(await storeDeviceData(testApp, tenantId, { positions: batch })).toMatchObject({
+      positions: 4,
+    });
+    expect(await storeDeviceData(testApp, tenantId, { positions: batch })).toMatchObject({
+      positions: 0,
+    });
+    const late = position(imei, daysAgo(2));
+    expect(
+      await storeDeviceData(testApp, tenantId, { positions: [...batch.slice(1, 3), late] }),
+    ).toMatchObject({ positions: 1 });
+    expect(await storedIn(imei)).toHaveLength(5);
   });
 
   describe('retention', () => {
@@ -162,6 +182,7 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
       const short = await seed('Keeps A Month');
       const long = await seed('Keeps Everything');
       await testApp.app.get(TenantsService).setRetention(short.tenant.tenant, 30);
+      await testApp.app.get(TenantsService).setRetention(long.tenant.tenant, 'forever');
       const before = await held(long.tenantId);
       expect(before.positions).toHaveLength(2);
       expect(before.messages).toHaveLength(2);
@@ -176,6 +197,19 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
         messages: [atSecond(daysAgo(5))],
       });
       expect(await held(long.tenantId)).toEqual(before);
+    });
+
+    it('deletes batch after batch until nothing past the retention is left', async () => {
+      const { tenant, tenantId } = await fleet('Keeps A Week');
+      await testApp.app.get(TenantsService).setRetention(tenant.tenant, 7);
+      const imei = randomImei();
+      // More than one batch of old positions, and a recent one.
+      const old = track(imei, 5001, daysAgo(20), 1);
+      await storeDeviceData(testApp, tenantId, { positions: [...old, position(imei, daysAgo(1))] });
+
+      const report = await lifecycle.run(now);
+      expect(report?.deleted.positions).toBe(5001);
+      expect((await held(tenantId)).positions).toEqual([Date.parse(daysAgo(1))]);
     });
 
     it("drops whole months once they are past every tenant's retention", async () => {
@@ -196,6 +230,21 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
         env: { LIFECYCLE_INTERVAL_MINUTES: '0', RETENTION_DAYS: '60' },
       });
       try {
+        // A long read of positions (an export) holds its lock past the wait of a partition change:
+        // the change is left to the next run rather than stalling the writes queued behind it.
+        const reader = new Client({ connectionString: testApp.config.database.url });
+        await reader.connect();
+        try {
+          await reader.query('BEGIN');
+          await reader.query('SELECT count(*) FROM positions');
+          const blocked = await app.app.get(DataLifecycleService).run(now);
+          expect(blocked?.partitionsDropped).toEqual([]);
+          expect(blocked?.deferred).toEqual(expect.arrayContaining(['2019-05', '2019-06']));
+          expect(await partitions()).toContain('positions_2019_05');
+        } finally {
+          await reader.end();
+        }
+
         const report = await app.app.get(DataLifecycleService).run(now);
         // Months that ended more than 90 days ago hold nothing anyone keeps: dropped whole.
         const ninetyDaysAgo = now.getTime() - 90 * DAY_MS;
@@ -259,7 +308,7 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
 });
 
 describe('the partitioning migration on an existing install', () => {
-  it('moves every existing position into its month', async () => {
+  it('moves every existing position into its month, and back into one table when reverted', async () => {
     const admin = process.env[TEST_ENV.adminUrl]!;
     const name = `${process.env[TEST_ENV.runPrefix]}_upgrade_${randomBytes(4).toString('hex')}`;
     const client = new Client({ connectionString: admin });
@@ -267,18 +316,34 @@ describe('the partitioning migration on an existing install', () => {
     await client.query(`CREATE DATABASE ${name}`);
     const url = databaseUrl(admin, name);
     const before = MIGRATIONS.findIndex((migration) => migration.name.startsWith('DataLifecycle'));
-    const migrate = async (migrations: typeof MIGRATIONS) => {
+    /** Migrates (or reverts the last migration), then reads where each position is stored. */
+    const migrate = async (migrations: typeof MIGRATIONS, revert = false) => {
       const dataSource = new DataSource({ ...buildDataSourceOptions(url, 1), migrations });
       await dataSource.initialize();
       try {
-        await dataSource.runMigrations();
-        return await dataSource.query<{ at: Date; partition: string }[]>(
+        if (revert) await dataSource.undoLastMigration();
+        else await dataSource.runMigrations();
+        const rows = await dataSource.query<{ at: Date; partition: string }[]>(
           `SELECT recorded_at AS at, tableoid::regclass::text AS partition FROM positions ORDER BY 1`,
         );
+        const indexes = await dataSource.query<{ name: string }[]>(
+          `SELECT indexname AS name FROM pg_indexes WHERE tablename = 'positions' ORDER BY 1`,
+        );
+        return {
+          at: rows.map((row) => row.at.toISOString()),
+          partitions: rows.map((row) => row.partition),
+          indexes: indexes.map((index) => index.name),
+        };
       } finally {
         await dataSource.destroy();
       }
     };
+    const times = ['2025-12-31T23:59:59.999Z', '2026-01-01T00:00:00Z', new Date().toISOString()];
+    const partitioned = [
+      'positions_2025_12',
+      'positions_2026_01',
+      `positions_${monthOf(new Date()).replace('-', '_')}`,
+    ];
     try {
       await migrate(MIGRATIONS.slice(0, before));
       const upgrading = new Client({ connectionString: url });
@@ -288,16 +353,20 @@ describe('the partitioning migration on an existing install', () => {
            fix, lat, lon)
          SELECT 1, at, '101', gen_random_uuid(), now(), 'telemetry', true, 1, 2
          FROM unnest($1::timestamptz[]) AS at`,
-        [['2025-12-31T23:59:59.999Z', '2026-01-01T00:00:00Z', new Date()]],
+        [times],
       );
       await upgrading.end();
 
-      const rows = await migrate(MIGRATIONS);
-      expect(rows.map((row) => row.partition)).toEqual([
-        'positions_2025_12',
-        'positions_2026_01',
-        `positions_${monthOf(new Date()).replace('-', '_')}`,
-      ]);
+      const stored = times.map((time) => new Date(time).toISOString());
+      const indexes = ['positions_pkey', 'positions_recorded_at_brin'];
+      expect(await migrate(MIGRATIONS)).toEqual({ at: stored, partitions: partitioned, indexes });
+      // Reverted: one plain table again, with the same rows and indexes.
+      expect(await migrate(MIGRATIONS, true)).toEqual({
+        at: stored,
+        partitions: stored.map(() => 'positions'),
+        indexes,
+      });
+      expect(await migrate(MIGRATIONS)).toEqual({ at: stored, partitions: partitioned, indexes });
     } finally {
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();

@@ -14,7 +14,7 @@ import { monthPartition, monthsFrom, type Month } from './position-partitions';
 import { RetentionEnforcer, type DeletedRows } from './retention-enforcer';
 
 /** Any fixed 64-bit number: one process of the fleet runs the job at a time. */
-const LIFECYCLE_LOCK_KEY = 7_316_044_213;
+export const LIFECYCLE_LOCK_KEY = 7_316_044_213;
 const DAY_MS = 86_400_000;
 
 export interface LifecycleReport {
@@ -132,7 +132,7 @@ export class DataLifecycleService implements OnApplicationBootstrap, BeforeAppli
       });
     }
 
-    const enforcer = new RetentionEnforcer(runner, () => this.stopping);
+    const enforcer = new RetentionEnforcer(runner, await partitions.months(), () => this.stopping);
     for (const tenant of tenants) {
       if (tenant.days === undefined || this.stopping) continue;
       const deleted = await enforcer.deleteBefore(
@@ -168,10 +168,8 @@ export class DataLifecycleService implements OnApplicationBootstrap, BeforeAppli
     try {
       await change();
     } catch (error) {
-      // 55P03: lock_not_available (lock_timeout); 23514: a row of that month reached the default
-      // partition while it was being moved. Both pass by the next run.
-      const code = (error as { code?: string }).code;
-      if (code !== '55P03' && code !== '23514') throw error;
+      // 55P03: lock_not_available, from lock_timeout (see PartitionMaintainer).
+      if ((error as { code?: string }).code !== '55P03') throw error;
       report.deferred.push(month);
     }
   }

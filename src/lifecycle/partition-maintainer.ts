@@ -41,14 +41,21 @@ export class PartitionMaintainer {
 
   /**
    * Gives a month its partition, moving that month's rows out of the default partition in the same
-   * transaction. Attaching (unlike CREATE … PARTITION OF) leaves `positions` open to reads and
-   * writes; only writes routed to the default partition wait, for as long as its few rows take
-   * to check. Returns the rows moved, or undefined when the month cannot have a partition.
+   * transaction (PostgreSQL refuses a partition whose rows are still in the default one).
+   * Attaching (unlike CREATE … PARTITION OF) leaves `positions` open to reads and writes; only
+   * statements that reach the default partition wait, for as long as its few rows take to move
+   * and check. Returns the rows moved, or undefined when the month cannot have a partition.
    */
   async create(month: Month): Promise<number | undefined> {
     const partition = monthPartition(month);
     if (!partition) return undefined;
     return this.inTransaction(async () => {
+      // The attach locks the default partition anyway. Taking that lock before the move keeps a
+      // writer replaying one of the rows being moved out of a deadlock (its unique check would
+      // wait for this transaction's delete, and the attach for the writer's lock). A write routed
+      // to the default partition meanwhile waits, and fails if its row is of this month (it was
+      // routed before the partition existed): a failed write, retried like any other.
+      await this.runner.query(`LOCK TABLE ${POSITIONS_DEFAULT_PARTITION} IN ACCESS EXCLUSIVE MODE`);
       await this.runner.query(
         `CREATE TABLE ${partition.name} (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
       );
@@ -68,7 +75,13 @@ export class PartitionMaintainer {
     });
   }
 
-  /** Detaches and drops a month's partition: its rows are gone at once, no row-by-row delete. */
+  /**
+   * Detaches and drops a month's partition: its rows are gone at once, no row-by-row delete.
+   * DETACH … CONCURRENTLY would spare `positions` its exclusive lock, but PostgreSQL refuses it on
+   * a table with a default partition (and inside a transaction). The plain detach holds that lock
+   * for a catalog change and the unlinking of the files, milliseconds; waiting for it is what
+   * could stall ingestion (writes queue behind the waiting request), hence LOCK_TIMEOUT.
+   */
   async drop(month: Month): Promise<void> {
     const partition = monthPartition(month);
     if (!partition) return;

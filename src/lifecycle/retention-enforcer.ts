@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { POSITIONS_DEFAULT_PARTITION, monthPartition, type Month } from './position-partitions';
 
 /** Rows one statement deletes: each is its own short transaction, so ingestion never waits long. */
 const BATCH_ROWS = 5000;
@@ -20,6 +21,8 @@ export interface DeletedRows {
 export class RetentionEnforcer {
   constructor(
     private readonly runner: QueryRunner,
+    /** The months of `positions` that have a partition of their own. */
+    private readonly months: Month[],
     /** Asked between batches: a stopping process leaves the rest to the next run. */
     private readonly stopping: () => boolean,
   ) {}
@@ -30,19 +33,28 @@ export class RetentionEnforcer {
       `SELECT id, external_id, kind FROM devices WHERE tenant_id = $1 ORDER BY id`,
       [tenantId],
     )) as { id: string; external_id: string; kind: string }[];
+    // Partition by partition: a batch deleted through `positions` itself is planned as a join
+    // with every partition, which PostgreSQL ran as a scan of the whole table for each batch.
+    const positionTables = [
+      ...this.months.flatMap((month) => {
+        const partition = monthPartition(month);
+        return partition && Date.parse(partition.from) < cutoff.getTime() ? [partition.name] : [];
+      }),
+      POSITIONS_DEFAULT_PARTITION,
+    ];
     for (let start = 0; start < devices.length; start += DEVICES_PER_STATEMENT) {
       const chunk = devices.slice(start, start + DEVICES_PER_STATEMENT);
       const ids = chunk.map((device) => device.id);
-      deleted.positions += await this.inBatches(
-        `DELETE FROM positions WHERE (device_id, recorded_at, eventcode) IN (
-           SELECT device_id, recorded_at, eventcode FROM positions
-           WHERE device_id = ANY($1::bigint[]) AND recorded_at < $2 LIMIT ${BATCH_ROWS})`,
-        [ids, cutoff],
-      );
+      for (const table of positionTables) {
+        deleted.positions += await this.inBatches(
+          table,
+          'device_id = ANY($1::bigint[]) AND recorded_at < $2',
+          [ids, cutoff],
+        );
+      }
       deleted.events += await this.inBatches(
-        `DELETE FROM device_events WHERE (device_id, occurred_at, type) IN (
-           SELECT device_id, occurred_at, type FROM device_events
-           WHERE device_id = ANY($1::bigint[]) AND occurred_at < $2 LIMIT ${BATCH_ROWS})`,
+        'device_events',
+        'device_id = ANY($1::bigint[]) AND occurred_at < $2',
         [ids, cutoff],
       );
       const trackers = chunk
@@ -50,10 +62,8 @@ export class RetentionEnforcer {
         .map((device) => device.external_id);
       if (trackers.length > 0) {
         deleted.messages += await this.inBatches(
-          `DELETE FROM tracker_messages WHERE (tenant_id, tracker_id, recorded_at, body_hash) IN (
-             SELECT tenant_id, tracker_id, recorded_at, body_hash FROM tracker_messages
-             WHERE tenant_id = $1 AND tracker_id = ANY($2::text[]) AND recorded_at < $3
-             LIMIT ${BATCH_ROWS})`,
+          'tracker_messages',
+          'tenant_id = $1 AND tracker_id = ANY($2::text[]) AND recorded_at < $3',
           [tenantId, trackers, cutoff],
         );
       }
@@ -61,14 +71,22 @@ export class RetentionEnforcer {
     return deleted;
   }
 
-  /** Runs a batch delete until it deletes less than a batch; the rows it deleted in all. */
-  private async inBatches(sql: string, parameters: unknown[]): Promise<number> {
+  /**
+   * Deletes the rows of `table` that match `where`, a batch per statement, until a statement
+   * deletes less than a batch; the rows it deleted in all. Each batch is found through the index
+   * and deleted by row address (a TID scan): these rows are never updated, so the address the
+   * inner select read is the row the delete removes.
+   */
+  private async inBatches(table: string, where: string, parameters: unknown[]): Promise<number> {
+    const sql = `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+      SELECT ctid FROM ${table} WHERE ${where} LIMIT ${BATCH_ROWS}))`;
     let total = 0;
-    for (;;) {
+    while (!this.stopping()) {
       const result = (await this.runner.query(sql, parameters, true)) as { affected?: number };
       const affected = result.affected ?? 0;
       total += affected;
-      if (affected < BATCH_ROWS || this.stopping()) return total;
+      if (affected < BATCH_ROWS) break;
     }
+    return total;
   }
 }

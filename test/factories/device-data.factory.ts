@@ -2,6 +2,7 @@ import type {
   DeviceDataBatch,
   EventInput,
   PositionInput,
+  WriteResult,
 } from '../../src/devices/device-data.writer';
 import { DeviceDataWriter } from '../../src/devices/device-data.writer';
 import type { TestApp } from '../utils/test-app';
@@ -49,7 +50,7 @@ export function track(
   );
 }
 
-/** Stores positions and events for a tenant through the application's own writer. */
+/** Stores positions and events for a tenant through the application's own writer; the rows new to it. */
 export async function storeDeviceData(
   testApp: TestApp,
   tenantId: string,
@@ -59,8 +60,8 @@ export async function storeDeviceData(
     kind?: DeviceDataBatch['kind'];
     receivedAt?: string;
   },
-): Promise<void> {
-  await testApp.app.get(DeviceDataWriter).write([
+): Promise<WriteResult> {
+  return testApp.app.get(DeviceDataWriter).write([
     {
       tenantId,
       kind: data.kind ?? 'tracker',
