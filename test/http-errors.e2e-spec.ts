@@ -153,11 +153,17 @@ describe('HTTP errors, request ids and operations endpoints', () => {
       expect(response.body).toEqual({ status: 'ok' });
     });
 
-    it('GET /health/ready answers 200 with the database (and Redis, when used) up', async () => {
+    it('GET /health/ready answers 200 with the database (and Redis and its queues, when used) up', async () => {
       const response = await testApp.http.get('/health/ready').expect(200);
+      const idle = { waiting: 0, oldestWaitingAgeSeconds: 0 };
       const up = {
         database: { status: 'up' },
-        ...(testRedisUrl() ? { redis: { status: 'up' } } : {}),
+        ...(testRedisUrl()
+          ? {
+              redis: { status: 'up' },
+              queue: { status: 'up', telemetry: idle, northbound: idle },
+            }
+          : {}),
       };
       expect(response.body).toEqual({ status: 'ok', info: up, error: {}, details: up });
     });

@@ -6,6 +6,7 @@ import {
   type TenantRetention,
 } from '../auth/tenants.service';
 import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
+import { JOB_COMMANDS } from './job-commands';
 
 export interface CommandOptions {
   [name: string]: string | boolean | undefined;
@@ -207,4 +208,5 @@ export const COMMANDS: Record<string, Command> = {
       return { json: { revoked }, text: 'Northbound credential revoked.' };
     },
   },
+  ...JOB_COMMANDS,
 };

@@ -25,6 +25,10 @@ const OPTIONS = {
   days: { type: 'string' },
   forever: { type: 'boolean' },
   default: { type: 'boolean' },
+  queue: { type: 'string' },
+  limit: { type: 'string' },
+  id: { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 /** Logs go to stderr so that stdout carries only the command's answer (one JSON object with --json). */

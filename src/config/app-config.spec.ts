@@ -34,6 +34,18 @@ describe('loadConfig', () => {
       partitionMonthsAhead: 3,
       intervalMs: 3_600_000,
     });
+    expect(config.live.heartbeatMs).toBe(15_000);
+    expect(config.readiness).toEqual({ maxQueueBacklog: 10_000, maxQueueAgeSeconds: 0 });
+  });
+
+  it('reads the live heartbeat and the readiness limits; 0 turns a readiness limit off', () => {
+    const config = loadConfig({
+      LIVE_HEARTBEAT_SECONDS: '45',
+      READY_MAX_QUEUE_BACKLOG: '0',
+      READY_MAX_QUEUE_AGE_SECONDS: '120',
+    });
+    expect(config.live.heartbeatMs).toBe(45_000);
+    expect(config.readiness).toEqual({ maxQueueBacklog: 0, maxQueueAgeSeconds: 120 });
   });
 
   it('reads the data-lifecycle settings; an empty RETENTION_DAYS keeps data forever', () => {
@@ -86,6 +98,11 @@ describe('loadConfig', () => {
     ['RETENTION_DAYS', '30d'],
     ['PARTITION_MONTHS_AHEAD', '0'],
     ['LIFECYCLE_INTERVAL_MINUTES', '-5'],
+    ['LIVE_HEARTBEAT_SECONDS', '0'],
+    ['LIVE_HEARTBEAT_SECONDS', '301'],
+    ['READY_MAX_QUEUE_BACKLOG', '-1'],
+    ['READY_MAX_QUEUE_BACKLOG', 'many'],
+    ['READY_MAX_QUEUE_AGE_SECONDS', '1.5'],
   ])('rejects %s=%s, naming the variable and the value', (name, value) => {
     const error = configurationError({ [name]: value });
     expect(error.problems).toHaveLength(1);

@@ -49,6 +49,8 @@ export interface AppConfig {
   telemetry: { maxPoints: number };
   northbound: { basePath: string };
   live: { heartbeatMs: number };
+  /** When `/health/ready` reports the queue backlog as a failure; 0 turns a limit off. */
+  readiness: { maxQueueBacklog: number; maxQueueAgeSeconds: number };
   rateLimit: {
     telemetryEnabled: boolean;
     /** Telemetry token buckets: per user, and per IMEI (defaults; tenants may override them). */
@@ -114,6 +116,10 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     telemetry: { maxPoints: env.TELEMETRY_MAX_POINTS },
     northbound: { basePath: env.NORTHBOUND_BASE_PATH },
     live: { heartbeatMs: env.LIVE_HEARTBEAT_SECONDS * 1000 },
+    readiness: {
+      maxQueueBacklog: env.READY_MAX_QUEUE_BACKLOG,
+      maxQueueAgeSeconds: env.READY_MAX_QUEUE_AGE_SECONDS,
+    },
     rateLimit: {
       telemetryEnabled: env.RATE_LIMIT_TELEMETRY_ENABLED,
       global: {

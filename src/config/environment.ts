@@ -224,6 +224,23 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(300)
   LIVE_HEARTBEAT_SECONDS = 15;
+
+  /**
+   * Waiting jobs in a queue beyond which `/health/ready` answers 503, so that a load balancer
+   * sheds load while storage catches up; 0: never.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  READY_MAX_QUEUE_BACKLOG = 10_000;
+
+  /** Seconds the oldest waiting job of a queue may have waited before `/health/ready` answers 503; 0: never. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  READY_MAX_QUEUE_AGE_SECONDS = 0;
 }
 
 /** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */

@@ -6,6 +6,7 @@ import {
   type HealthCheckResult,
 } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { QueueBacklogHealthIndicator } from './queue-backlog.health';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('operations')
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     @Optional() private readonly redis?: RedisHealthIndicator,
+    @Optional() private readonly queue?: QueueBacklogHealthIndicator,
   ) {}
 
   @Get('live')
@@ -24,11 +26,16 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and (when used) Redis answer; 503 otherwise' })
+  @ApiOperation({
+    summary:
+      'Readiness: PostgreSQL and (when used) Redis answer, and the queue backlog is under ' +
+      'READY_MAX_QUEUE_BACKLOG / READY_MAX_QUEUE_AGE_SECONDS; 503 naming the failing check otherwise',
+  })
   async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     const checks = [() => this.database.pingCheck('database', { timeout: 1500 })];
-    const redis = this.redis;
+    const { redis, queue } = this;
     if (redis) checks.push(() => redis.isHealthy('redis'));
+    if (queue?.enabled) checks.push(() => queue.isHealthy('queue'));
     try {
       return await this.health.check(checks);
     } catch (error) {

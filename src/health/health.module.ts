@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { QueueBacklogHealthIndicator } from './queue-backlog.health';
 import { RedisHealthIndicator } from './redis.health';
 
 @Module({})
@@ -10,7 +11,8 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
-      providers: options.redis ? [RedisHealthIndicator] : [],
+      // Without Redis, ingestion stores inline: there is no queue to fall behind.
+      providers: options.redis ? [RedisHealthIndicator, QueueBacklogHealthIndicator] : [],
     };
   }
 }

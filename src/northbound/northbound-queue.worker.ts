@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { consumeInGroups } from '../common/queue/durable-jobs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { TrackerMessageIngestService } from './tracker-message-ingest.service';
 import {
   NORTHBOUND_QUEUE,
@@ -19,6 +20,7 @@ export class NorthboundQueueWorker implements OnApplicationBootstrap {
     @InjectQueue(NORTHBOUND_QUEUE) private readonly queue: Queue<StoreTrackerMessageJob>,
     private readonly ingest: TrackerMessageIngestService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -28,6 +30,7 @@ export class NorthboundQueueWorker implements OnApplicationBootstrap {
       writers: this.config.queue.writers,
       store: (jobs) => this.ingest.ingest(jobs),
       logger: this.logger,
+      metrics: this.metrics,
     });
   }
 }

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { ApiError } from '../common/errors/api-error';
 import { addDurably, reportQueueErrors } from '../common/queue/durable-jobs';
+import { QueueMonitor } from '../metrics/queue-monitor';
 import { TrackerMessageIngestService } from './tracker-message-ingest.service';
 import {
   NORTHBOUND_QUEUE,
@@ -31,9 +32,11 @@ export class QueueNorthboundSink extends NorthboundSink {
 
   constructor(
     @InjectQueue(NORTHBOUND_QUEUE) private readonly queue: Queue<StoreTrackerMessageJob>,
+    monitor: QueueMonitor,
   ) {
     super();
     reportQueueErrors(queue, this.logger);
+    monitor.watch(queue);
   }
 
   async submit(job: StoreTrackerMessageJob): Promise<void> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeviceDataWriter, type DeviceDataBatch } from '../devices/device-data.writer';
+import { MetricsService, type RowsWritten } from '../metrics/metrics.service';
 import type { StoreTrackerMessageJob } from './northbound.queue';
 
 /** Stands in for the location method when the message's `type` was dropped. */
@@ -29,6 +30,7 @@ export class TrackerMessageIngestService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: DeviceDataWriter,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Stores several jobs at once (a worker's coalesced group). Returns how many messages were new. */
@@ -39,17 +41,23 @@ export class TrackerMessageIngestService {
       const recordedAt = new Date(job.reading.recordedAt);
       rows.set(keyOf(job.tenantId, job.reading.trackerId, recordedAt, bodyHash), { job, bodyHash });
     }
-    return this.dataSource.transaction(async (manager) => {
-      const inserted: InsertedKey[] = await manager.query(INSERT_MESSAGES_SQL, [
-        JSON.stringify([...rows.values()].map(toRow)),
-      ]);
-      const fresh = inserted.map(
-        (row) =>
-          rows.get(keyOf(row.tenant_id, row.tracker_id, row.recorded_at, row.body_hash))!.job,
-      );
-      if (fresh.length > 0) await this.writer.write(fresh.map(toBatch), manager);
-      return fresh.length;
-    });
+    const written = await this.dataSource.transaction(
+      async (manager): Promise<Required<RowsWritten>> => {
+        const inserted: InsertedKey[] = await manager.query(INSERT_MESSAGES_SQL, [
+          JSON.stringify([...rows.values()].map(toRow)),
+        ]);
+        const fresh = inserted.map(
+          (row) =>
+            rows.get(keyOf(row.tenant_id, row.tracker_id, row.recorded_at, row.body_hash))!.job,
+        );
+        if (fresh.length === 0) return { messages: 0, positions: 0, events: 0 };
+        const devices = await this.writer.write(fresh.map(toBatch), manager);
+        return { messages: fresh.length, ...devices };
+      },
+    );
+    // Counted once committed: the rows of a transaction that rolled back were never stored.
+    this.metrics.rowsWritten(written);
+    return written.messages;
   }
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ApiPrincipal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { BucketStore } from './bucket-store';
 import { telemetryCost } from './telemetry-cost';
 import { TenantLimitsService } from './tenant-limits.service';
@@ -53,6 +54,7 @@ export class TelemetryRateLimiter {
   constructor(
     private readonly store: BucketStore,
     private readonly limits: TenantLimitsService,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.keyPrefix = `${config.queue.prefix}:rl`;
@@ -91,6 +93,7 @@ export class TelemetryRateLimiter {
     const { index, waitMs } = shortfall(charges, result);
     const charge = charges[index];
     const imei = index === 0 ? undefined : imeis[index - 1];
+    this.metrics.bucketRejected(imei === undefined ? 'global' : 'imei');
     return { headers, rejection: rejection(charge, result.tokens[index], waitMs, imei) };
   }
 }

@@ -6,6 +6,7 @@ import {
   type PositionInput,
   type WriteResult,
 } from '../devices/device-data.writer';
+import { MetricsService } from '../metrics/metrics.service';
 import { EVENT_CODES, POSITION_REPORT_CODES, type EventCode } from './event-codes';
 import type { TelemetryPoint } from './telemetry-point.schema';
 import type { IngestTelemetryJob } from './telemetry.queue';
@@ -53,11 +54,16 @@ function toEvent(point: TelemetryPoint): EventInput {
  */
 @Injectable()
 export class TelemetryIngestService {
-  constructor(private readonly writer: DeviceDataWriter) {}
+  constructor(
+    private readonly writer: DeviceDataWriter,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /** Stores several jobs in one statement (a worker's coalesced group). */
-  ingest(jobs: IngestTelemetryJob[]): Promise<WriteResult> {
-    return this.writer.write(jobs.map(toBatch));
+  async ingest(jobs: IngestTelemetryJob[]): Promise<WriteResult> {
+    const written = await this.writer.write(jobs.map(toBatch));
+    this.metrics.rowsWritten(written);
+    return written;
   }
 }
 

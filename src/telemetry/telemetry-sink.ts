@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { ApiError } from '../common/errors/api-error';
 import { addDurably, reportQueueErrors } from '../common/queue/durable-jobs';
+import { QueueMonitor } from '../metrics/queue-monitor';
 import { TelemetryIngestService } from './telemetry-ingest.service';
 import { INGEST_JOB, TELEMETRY_QUEUE, type IngestTelemetryJob } from './telemetry.queue';
 
@@ -25,9 +26,13 @@ function unavailable(): ApiError {
 export class QueueTelemetrySink extends TelemetrySink {
   private readonly logger = new Logger(QueueTelemetrySink.name);
 
-  constructor(@InjectQueue(TELEMETRY_QUEUE) private readonly queue: Queue<IngestTelemetryJob>) {
+  constructor(
+    @InjectQueue(TELEMETRY_QUEUE) private readonly queue: Queue<IngestTelemetryJob>,
+    monitor: QueueMonitor,
+  ) {
     super();
     reportQueueErrors(queue, this.logger);
+    monitor.watch(queue);
   }
 
   async submit(job: IngestTelemetryJob): Promise<void> {

@@ -58,9 +58,18 @@ export function toApiError(exception: unknown): ApiError {
 
 const logger = new Logger('ApiExceptionFilter');
 
+/** Where `sendApiError` notes the code it answered with: the metrics count refusals by it. */
+type ErrorLocals = { apiErrorCode?: ApiErrorCode };
+
+/** The error code a response was answered with, if `sendApiError` wrote it. */
+export function errorCodeOf(response: Response): ApiErrorCode | undefined {
+  return (response.locals as ErrorLocals).apiErrorCode;
+}
+
 /** Writes the `/apidev/v1` error envelope. A 500 says nothing of its cause; the log does. */
 export function sendApiError(exception: unknown, request: Request, response: Response): void {
   const error = toApiError(exception);
+  (response.locals as ErrorLocals).apiErrorCode = error.code;
   const requestId = requestIdOf(request);
   const meta: Record<string, unknown> = {};
   if (error.code === 'INTERNAL_ERROR') {

@@ -1,11 +1,13 @@
 import type { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
+import type { MetricsService } from '../../metrics/metrics.service';
 import { GroupCommit } from '../group-commit';
 import { withTimeout } from '../with-timeout';
 
 /**
  * How every ingestion job is retried: exponential backoff (1 s, 2 s, 4 s … about 4 minutes in
- * all), then it stays in the failed set where an operator can inspect and retry it.
+ * all), then it stays in the failed set where an operator can inspect and retry it (the
+ * `jobs:failed` and `jobs:retry` commands).
  */
 export const DURABLE_JOB_OPTIONS: JobOptions = {
   attempts: 8,
@@ -55,6 +57,8 @@ export interface GroupConsumerOptions<T> {
   writers: number;
   store: (jobs: T[]) => Promise<unknown>;
   logger: Logger;
+  /** Times each job, from taking it to storing it (waiting for a writer included) or failing. */
+  metrics: MetricsService;
 }
 
 /**
@@ -71,7 +75,7 @@ export interface GroupConsumerOptions<T> {
  */
 export function consumeInGroups<T extends { requestId: string }>(
   queue: Queue<T>,
-  { jobName, concurrency, writers, store, logger }: GroupConsumerOptions<T>,
+  { jobName, concurrency, writers, store, logger, metrics }: GroupConsumerOptions<T>,
 ): void {
   const groupCommit = new GroupCommit(store, writers);
   const drain: BeforeApplicationShutdown = {
@@ -87,7 +91,16 @@ export function consumeInGroups<T extends { requestId: string }>(
     ),
   );
   queue
-    .process(jobName, concurrency, (job) => groupCommit.submit(job.data))
+    .process(jobName, concurrency, async (job) => {
+      const done = metrics.timeJob(queue.name);
+      try {
+        await groupCommit.submit(job.data);
+        done('completed');
+      } catch (error) {
+        done('failed');
+        throw error;
+      }
+    })
     .catch((error: unknown) =>
       logger.error(`Worker of queue ${queue.name} stopped: ${String(error)}`),
     );
