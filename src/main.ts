@@ -10,6 +10,8 @@ import { seedDemoTenant } from './auth/demo-tenant';
 import { TenantsService } from './auth/tenants.service';
 import { nestLogLevels } from './common/logging';
 import { loadConfigOrExit } from './config/load-config-or-exit';
+import { MetricsService } from './metrics/metrics.service';
+import { serveWorkerMetrics } from './metrics/worker-metrics.server';
 import { prepareRuntime } from './runtime';
 
 async function bootstrap(): Promise<void> {
@@ -24,6 +26,10 @@ async function bootstrap(): Promise<void> {
     app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
     app.useLogger(app.get(Logger));
     await app.init();
+    const metricsPort = config.http.workerMetricsPort;
+    if (metricsPort !== undefined) {
+      server = await serveWorkerMetrics(app.get(MetricsService), config.http.host, metricsPort);
+    }
   } else {
     const http = await NestFactory.create<NestExpressApplication>(module, HTTP_APP_OPTIONS);
     configureApp(http, config);
@@ -32,8 +38,12 @@ async function bootstrap(): Promise<void> {
     app = http;
   }
   const logger = app.get(Logger);
+  const address = server?.address();
   logger.log(
-    `FleetHub started: role=${config.role}${config.role === 'worker' ? '' : `, http://${config.http.host}:${config.http.port}`}`,
+    `FleetHub started: role=${config.role}` +
+      (address && typeof address === 'object'
+        ? `, http://${config.http.host}:${address.port}`
+        : ''),
   );
 
   if (runtime.embedded) {
@@ -56,6 +66,7 @@ async function bootstrap(): Promise<void> {
     server?.on('request', (_request: IncomingMessage, response: ServerResponse) =>
       response.setHeader('Connection', 'close'),
     );
+    if (config.role === 'worker') server?.close();
     await app.close();
     await runtime.shutdown();
     process.exit(0);

@@ -1,6 +1,9 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
+import type { AddressInfo } from 'node:net';
 import type { TenantCredentials } from '../src/auth/tenants.service';
+import { MetricsService } from '../src/metrics/metrics.service';
+import { serveWorkerMetrics } from '../src/metrics/worker-metrics.server';
 import { NORTHBOUND_QUEUE } from '../src/northbound/northbound.queue';
 import { TELEMETRY_QUEUE } from '../src/telemetry/telemetry.queue';
 import { northboundCredentials, trackerMessage } from './factories/northbound.factory';
@@ -333,5 +336,19 @@ describe('metrics and readiness of the embedded default (no Redis)', () => {
     const metrics = await scrape(testApp);
     expect(metrics.value('fleethub_rows_written_total', { table: 'positions' })).toBe(2);
     expect(metrics.value('fleethub_ingest_accepted_total', { route: 'telemetry' })).toBe(1);
+  });
+
+  it("serves a worker's metrics on a port of their own, and nothing else there", async () => {
+    const server = await serveWorkerMetrics(testApp.app.get(MetricsService), '127.0.0.1', 0);
+    try {
+      const { port } = server.address() as AddressInfo;
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      expect(await metrics.text()).toMatch(/^fleethub_rows_written_total\{table="positions"\} 2$/m);
+      expect((await fetch(`http://127.0.0.1:${port}/apidev/v1/telemetry`)).status).toBe(404);
+    } finally {
+      server.close();
+    }
   });
 });

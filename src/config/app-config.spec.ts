@@ -17,7 +17,12 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.env).toBe('development');
     expect(config.role).toBe('all');
-    expect(config.http).toEqual({ host: '0.0.0.0', port: 3000, bodyLimitBytes: 1024 * 1024 });
+    expect(config.http).toEqual({
+      host: '0.0.0.0',
+      port: 3000,
+      bodyLimitBytes: 1024 * 1024,
+      workerMetricsPort: undefined,
+    });
     expect(config.database.url).toBeUndefined();
     expect(config.database.migrationsRun).toBe(true);
     expect(config.redis.url).toBeUndefined();
@@ -62,6 +67,7 @@ describe('loadConfig', () => {
   it('reads the values an operator sets, converting numbers and booleans', () => {
     const config = loadConfig({
       PORT: '8080',
+      WORKER_METRICS_PORT: '9464',
       ROLE: 'worker',
       DATABASE_URL: 'postgresql://fleet@db:5432/fleethub',
       MIGRATIONS_RUN: 'off',
@@ -71,6 +77,7 @@ describe('loadConfig', () => {
       NORTHBOUND_BASE_PATH: '/asset-tracker/v1',
     });
     expect(config.http.port).toBe(8080);
+    expect(config.http.workerMetricsPort).toBe(9464);
     expect(config.role).toBe('worker');
     expect(config.database.url).toBe('postgresql://fleet@db:5432/fleethub');
     expect(config.database.migrationsRun).toBe(false);

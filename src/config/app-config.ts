@@ -15,7 +15,13 @@ export interface TokenBucketLimits {
 export interface AppConfig {
   env: EnvironmentVariables['NODE_ENV'];
   role: Role;
-  http: { host: string; port: number; bodyLimitBytes: number };
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    /** ROLE=worker: where it serves `GET /metrics`; undefined: nowhere. */
+    workerMetricsPort?: number;
+  };
   dataDir: string;
   database: {
     /** Absent on the embedded default until the embedded server has started. */
@@ -91,7 +97,12 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
   return {
     env: env.NODE_ENV,
     role: env.ROLE,
-    http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      workerMetricsPort: env.WORKER_METRICS_PORT,
+    },
     dataDir: env.DATA_DIR,
     database: {
       url: env.DATABASE_URL,

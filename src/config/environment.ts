@@ -158,6 +158,15 @@ export class EnvironmentVariables {
   @Max(10_080)
   LIFECYCLE_INTERVAL_MINUTES = 60;
 
+  /** A worker's port for `GET /metrics` (workers serve no other HTTP); unset: none. */
+  @Transform(emptyToUndefined)
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  WORKER_METRICS_PORT?: number;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
