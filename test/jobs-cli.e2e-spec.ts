@@ -43,6 +43,12 @@ describeWithRedis('failed jobs: jobs:failed and jobs:retry', () => {
   beforeAll(async () => {
     testApp = await createTestApp();
     queue = testApp.app.get<Queue>(getQueueToken(TELEMETRY_QUEUE), { strict: false });
+    // The producer fails fast rather than queue commands offline: let it connect first (Bull's
+    // isReady settles on the connection, before Redis has answered its ready check).
+    await waitFor(
+      () => Promise.resolve(queue.client.status),
+      (status) => status === 'ready',
+    );
     const { config } = testApp;
     cli = (...args) =>
       runCli(args, {

@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { NORTHBOUND_QUEUE, type StoreTrackerMessageJob } from '../northbound/northbound.queue';
 import { QueueConnections } from '../redis/queue.config';
 import { TELEMETRY_QUEUE, type IngestTelemetryJob } from '../telemetry/telemetry.queue';
-import { UsageError, type Command, type CommandOptions } from './commands';
+import { UsageError, positiveInteger, type Command, type CommandOptions } from './options';
 
 const QUEUES = [TELEMETRY_QUEUE, NORTHBOUND_QUEUE] as const;
 type QueueName = (typeof QUEUES)[number];
@@ -39,12 +39,7 @@ function idOption(options: CommandOptions): string | undefined {
 }
 
 function limitOption(options: CommandOptions): number {
-  const value = options.limit;
-  if (value === undefined) return DEFAULT_LIMIT;
-  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || Number(value) < 1) {
-    throw new UsageError(`--limit must be a whole number of at least 1 (got "${String(value)}")`);
-  }
-  return Number(value);
+  return positiveInteger(options, 'limit') ?? DEFAULT_LIMIT;
 }
 
 /** Resolves once the queue's Redis connection is up: until then its commands fail rather than wait. */

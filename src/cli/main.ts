@@ -6,7 +6,8 @@ import { ApiError } from '../common/errors/api-error';
 import { loadConfigOrExit } from '../config/load-config-or-exit';
 import { prepareRuntime } from '../runtime';
 import { CliModule } from './cli.module';
-import { COMMANDS, UsageError, type CommandOptions } from './commands';
+import { COMMANDS } from './commands';
+import { UsageError, type CommandOptions } from './options';
 
 const OPTIONS = {
   json: { type: 'boolean' },
