@@ -53,7 +53,7 @@ describeWithRedis('ingestion metrics (Redis, a worker in the process)', () => {
         RATE_LIMIT_GLOBAL_CAPACITY: '3',
         RATE_LIMIT_IMEI_CAPACITY: '2',
         NORTHBOUND_BASE_PATH: '/northbound',
-        READY_MAX_QUEUE_BACKLOG: '0',
+        READY_MAX_QUEUE_WAITING: '0',
         READY_MAX_QUEUE_AGE_SECONDS: '0',
       },
     });
@@ -103,30 +103,18 @@ describeWithRedis('ingestion metrics (Redis, a worker in the process)', () => {
     const after = await scrape(testApp);
     const delta = change(before, after);
 
+    const rejected = (reason: string) => ({ outcome: 'rejected', reason });
     expect({
-      accepted: delta('fleethub_ingest_accepted_total', { route: 'telemetry' }),
-      pointsAccepted: delta('fleethub_telemetry_points_accepted_total'),
-      validation: delta('fleethub_ingest_rejected_total', {
-        route: 'telemetry',
-        reason: 'validation_error',
-      }),
-      validationPoints: delta('fleethub_telemetry_points_rejected_total', {
-        reason: 'validation_error',
-      }),
-      rateLimited: delta('fleethub_ingest_rejected_total', {
-        route: 'telemetry',
-        reason: 'rate_limited',
-      }),
-      rateLimitedPoints: delta('fleethub_telemetry_points_rejected_total', {
-        reason: 'rate_limited',
-      }),
-      imeiBucket: delta('fleethub_telemetry_bucket_rejections_total', { bucket: 'imei' }),
-      globalBucket: delta('fleethub_telemetry_bucket_rejections_total', { bucket: 'global' }),
-      missingHeaders: delta('fleethub_ingest_rejected_total', {
-        route: 'telemetry',
-        reason: 'bad_request',
-      }),
-      northbound: delta('fleethub_ingest_accepted_total', { route: 'northbound' }),
+      accepted: delta('fleethub_telemetry_batches_total', { outcome: 'accepted' }),
+      pointsAccepted: delta('fleethub_telemetry_points_total', { outcome: 'accepted' }),
+      validation: delta('fleethub_telemetry_batches_total', rejected('validation_error')),
+      validationPoints: delta('fleethub_telemetry_points_total', rejected('validation_error')),
+      rateLimited: delta('fleethub_telemetry_batches_total', rejected('rate_limited')),
+      rateLimitedPoints: delta('fleethub_telemetry_points_total', rejected('rate_limited')),
+      imeiBucket: delta('fleethub_rate_limit_rejections_total', { bucket: 'imei' }),
+      globalBucket: delta('fleethub_rate_limit_rejections_total', { bucket: 'global' }),
+      missingHeaders: delta('fleethub_telemetry_batches_total', rejected('bad_request')),
+      northbound: delta('fleethub_northbound_messages_total', { outcome: 'accepted' }),
     }).toEqual({
       accepted: 1,
       pointsAccepted: 2,
@@ -156,12 +144,12 @@ describeWithRedis('ingestion metrics (Redis, a worker in the process)', () => {
       .expect(401);
     const delta = change(before, await scrape(testApp));
     expect({
-      accepted: delta('fleethub_ingest_accepted_total', { route: 'northbound' }),
-      unauthorized: delta('fleethub_ingest_rejected_total', {
-        route: 'northbound',
+      accepted: delta('fleethub_northbound_messages_total', { outcome: 'accepted' }),
+      unauthorized: delta('fleethub_northbound_messages_total', {
+        outcome: 'rejected',
         reason: 'unauthorized',
       }),
-      telemetry: delta('fleethub_ingest_accepted_total', { route: 'telemetry' }),
+      telemetry: delta('fleethub_telemetry_batches_total', { outcome: 'accepted' }),
     }).toEqual({ accepted: 1, unauthorized: 1, telemetry: 0 });
   });
 
@@ -231,7 +219,7 @@ describeWithRedis('readiness with a queue backlog (ROLE=api: no worker takes the
   let headers: Record<string, string>;
 
   beforeAll(async () => {
-    api = await createTestApp({ env: { ROLE: 'api', READY_MAX_QUEUE_BACKLOG: '3' } });
+    api = await createTestApp({ env: { ROLE: 'api', READY_MAX_QUEUE_WAITING: '3' } });
     const tenant = await createTenant(api);
     headers = apiHeaders(tenant, await issueToken(api, tenant));
   });
@@ -243,7 +231,7 @@ describeWithRedis('readiness with a queue backlog (ROLE=api: no worker takes the
   const waiting = (readiness: Readiness) =>
     (readiness.info ?? readiness.error)?.queue?.telemetry as { waiting: number } | undefined;
 
-  it('turns 503 naming the queue check once the waiting jobs pass READY_MAX_QUEUE_BACKLOG, and 200 again once a worker stores them', async () => {
+  it('turns 503 naming the queue check once the waiting jobs pass READY_MAX_QUEUE_WAITING, and 200 again once a worker stores them', async () => {
     const imeis = [randomImei(), randomImei(), randomImei(), randomImei()];
     for (const imei of imeis.slice(0, 3)) {
       await api.http.post(TELEMETRY).set(headers).send(examplePoints(imei)).expect(200);
@@ -270,7 +258,7 @@ describeWithRedis('readiness with a queue backlog (ROLE=api: no worker takes the
     expect(over.body.error).toEqual({
       queue: {
         status: 'down',
-        message: 'queue telemetry has 4 waiting jobs, over READY_MAX_QUEUE_BACKLOG (3)',
+        message: 'queue telemetry has 4 waiting jobs, over READY_MAX_QUEUE_WAITING (3)',
         telemetry: { waiting: 4, oldestWaitingAgeSeconds: expect.any(Number) },
         northbound: { waiting: 0, oldestWaitingAgeSeconds: 0 },
       },
@@ -335,7 +323,8 @@ describe('metrics and readiness of the embedded default (no Redis)', () => {
     await testApp.http.post(TELEMETRY).set(headers).send(examplePoints(randomImei())).expect(200);
     const metrics = await scrape(testApp);
     expect(metrics.value('fleethub_rows_written_total', { table: 'positions' })).toBe(2);
-    expect(metrics.value('fleethub_ingest_accepted_total', { route: 'telemetry' })).toBe(1);
+    expect(metrics.value('fleethub_telemetry_batches_total', { outcome: 'accepted' })).toBe(1);
+    expect(metrics.value('fleethub_telemetry_points_total', { outcome: 'accepted' })).toBe(2);
   });
 
   it("serves a worker's metrics on a port of their own, and nothing else there", async () => {

@@ -40,17 +40,21 @@ describe('loadConfig', () => {
       intervalMs: 3_600_000,
     });
     expect(config.live.heartbeatMs).toBe(15_000);
-    expect(config.readiness).toEqual({ maxQueueBacklog: 10_000, maxQueueAgeSeconds: 0 });
+    expect(config.readiness).toEqual({ maxQueueWaiting: 10_000, maxQueueAgeSeconds: 0 });
   });
 
   it('reads the live heartbeat and the readiness limits; 0 turns a readiness limit off', () => {
     const config = loadConfig({
       LIVE_HEARTBEAT_SECONDS: '45',
-      READY_MAX_QUEUE_BACKLOG: '0',
+      READY_MAX_QUEUE_WAITING: '0',
       READY_MAX_QUEUE_AGE_SECONDS: '120',
     });
     expect(config.live.heartbeatMs).toBe(45_000);
-    expect(config.readiness).toEqual({ maxQueueBacklog: 0, maxQueueAgeSeconds: 120 });
+    expect(config.readiness).toEqual({ maxQueueWaiting: 0, maxQueueAgeSeconds: 120 });
+    expect(loadConfig({ READY_MAX_QUEUE_AGE_SECONDS: '0' }).readiness).toEqual({
+      maxQueueWaiting: 10_000,
+      maxQueueAgeSeconds: 0,
+    });
   });
 
   it('reads the data-lifecycle settings; an empty RETENTION_DAYS keeps data forever', () => {
@@ -107,8 +111,8 @@ describe('loadConfig', () => {
     ['LIFECYCLE_INTERVAL_MINUTES', '-5'],
     ['LIVE_HEARTBEAT_SECONDS', '0'],
     ['LIVE_HEARTBEAT_SECONDS', '301'],
-    ['READY_MAX_QUEUE_BACKLOG', '-1'],
-    ['READY_MAX_QUEUE_BACKLOG', 'many'],
+    ['READY_MAX_QUEUE_WAITING', '-1'],
+    ['READY_MAX_QUEUE_WAITING', 'many'],
     ['READY_MAX_QUEUE_AGE_SECONDS', '1.5'],
   ])('rejects %s=%s, naming the variable and the value', (name, value) => {
     const error = configurationError({ [name]: value });

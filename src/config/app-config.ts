@@ -56,7 +56,7 @@ export interface AppConfig {
   northbound: { basePath: string };
   live: { heartbeatMs: number };
   /** When `/health/ready` reports the queue backlog as a failure; 0 turns a limit off. */
-  readiness: { maxQueueBacklog: number; maxQueueAgeSeconds: number };
+  readiness: { maxQueueWaiting: number; maxQueueAgeSeconds: number };
   rateLimit: {
     telemetryEnabled: boolean;
     /** Telemetry token buckets: per user, and per IMEI (defaults; tenants may override them). */
@@ -128,7 +128,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     northbound: { basePath: env.NORTHBOUND_BASE_PATH },
     live: { heartbeatMs: env.LIVE_HEARTBEAT_SECONDS * 1000 },
     readiness: {
-      maxQueueBacklog: env.READY_MAX_QUEUE_BACKLOG,
+      maxQueueWaiting: env.READY_MAX_QUEUE_WAITING,
       maxQueueAgeSeconds: env.READY_MAX_QUEUE_AGE_SECONDS,
     },
     rateLimit: {

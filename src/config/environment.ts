@@ -242,7 +242,7 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   @Max(1_000_000_000)
-  READY_MAX_QUEUE_BACKLOG = 10_000;
+  READY_MAX_QUEUE_WAITING = 10_000;
 
   /** Seconds the oldest waiting job of a queue may have waited before `/health/ready` answers 503; 0: never. */
   @Transform(toInteger)

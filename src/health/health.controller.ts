@@ -29,7 +29,7 @@ export class HealthController {
   @ApiOperation({
     summary:
       'Readiness: PostgreSQL and (when used) Redis answer, and the queue backlog is under ' +
-      'READY_MAX_QUEUE_BACKLOG / READY_MAX_QUEUE_AGE_SECONDS; 503 naming the failing check otherwise',
+      'READY_MAX_QUEUE_WAITING / READY_MAX_QUEUE_AGE_SECONDS; 503 naming the failing check otherwise',
   })
   async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     const checks = [() => this.database.pingCheck('database', { timeout: 1500 })];

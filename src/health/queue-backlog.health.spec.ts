@@ -14,25 +14,25 @@ describe('backlogProblems', () => {
   const depths = [depth('telemetry', 500, 90.5), depth('northbound', 2, 0.2)];
 
   it('finds none while every queue is within both limits (a limit is not a problem when reached)', () => {
-    expect(backlogProblems(depths, { maxQueueBacklog: 500, maxQueueAgeSeconds: 91 })).toEqual([]);
+    expect(backlogProblems(depths, { maxQueueWaiting: 500, maxQueueAgeSeconds: 91 })).toEqual([]);
   });
 
   it('names the queue and the variable of each limit passed', () => {
-    expect(backlogProblems(depths, { maxQueueBacklog: 499, maxQueueAgeSeconds: 90 })).toEqual([
-      'queue telemetry has 500 waiting jobs, over READY_MAX_QUEUE_BACKLOG (499)',
+    expect(backlogProblems(depths, { maxQueueWaiting: 499, maxQueueAgeSeconds: 90 })).toEqual([
+      'queue telemetry has 500 waiting jobs, over READY_MAX_QUEUE_WAITING (499)',
       'the oldest waiting job of queue telemetry has waited 90 s, over READY_MAX_QUEUE_AGE_SECONDS (90)',
     ]);
-    expect(backlogProblems(depths, { maxQueueBacklog: 1, maxQueueAgeSeconds: 0 })).toEqual([
-      'queue telemetry has 500 waiting jobs, over READY_MAX_QUEUE_BACKLOG (1)',
-      'queue northbound has 2 waiting jobs, over READY_MAX_QUEUE_BACKLOG (1)',
+    expect(backlogProblems(depths, { maxQueueWaiting: 1, maxQueueAgeSeconds: 0 })).toEqual([
+      'queue telemetry has 500 waiting jobs, over READY_MAX_QUEUE_WAITING (1)',
+      'queue northbound has 2 waiting jobs, over READY_MAX_QUEUE_WAITING (1)',
     ]);
   });
 
   it('treats 0 as no limit', () => {
-    expect(backlogProblems(depths, { maxQueueBacklog: 0, maxQueueAgeSeconds: 0 })).toEqual([]);
+    expect(backlogProblems(depths, { maxQueueWaiting: 0, maxQueueAgeSeconds: 0 })).toEqual([]);
     expect(
       backlogProblems([depth('telemetry', 1e9, 1e6)], {
-        maxQueueBacklog: 0,
+        maxQueueWaiting: 0,
         maxQueueAgeSeconds: 0,
       }),
     ).toEqual([]);

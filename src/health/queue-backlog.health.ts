@@ -10,9 +10,9 @@ type Limits = AppConfig['readiness'];
 export function backlogProblems(depths: QueueDepth[], limits: Limits): string[] {
   const problems: string[] = [];
   for (const depth of depths) {
-    if (limits.maxQueueBacklog > 0 && depth.waiting > limits.maxQueueBacklog) {
+    if (limits.maxQueueWaiting > 0 && depth.waiting > limits.maxQueueWaiting) {
       problems.push(
-        `queue ${depth.queue} has ${depth.waiting} waiting jobs, over READY_MAX_QUEUE_BACKLOG (${limits.maxQueueBacklog})`,
+        `queue ${depth.queue} has ${depth.waiting} waiting jobs, over READY_MAX_QUEUE_WAITING (${limits.maxQueueWaiting})`,
       );
     }
     if (
@@ -46,7 +46,7 @@ export class QueueBacklogHealthIndicator {
 
   /** False when both limits are off: the check is then left out, and costs nothing. */
   get enabled(): boolean {
-    return this.limits.maxQueueBacklog > 0 || this.limits.maxQueueAgeSeconds > 0;
+    return this.limits.maxQueueWaiting > 0 || this.limits.maxQueueAgeSeconds > 0;
   }
 
   async isHealthy(key: string): Promise<HealthIndicatorResult> {

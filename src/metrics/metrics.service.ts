@@ -9,6 +9,9 @@ type IngestRoute = 'telemetry' | 'northbound';
 
 export type JobOutcome = 'completed' | 'failed';
 
+/** Accepted answers carry no reason: only a rejection has one. */
+const ACCEPTED = { outcome: 'accepted' } as const;
+
 /** Rows new to the database (replays and duplicates count zero). */
 export interface RowsWritten {
   positions: number;
@@ -37,36 +40,30 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  private readonly ingestAccepted = new Counter({
-    name: 'fleethub_ingest_accepted_total',
-    help: 'Ingestion requests answered 200: telemetry batches and tracker messages, by route',
-    labelNames: ['route'] as const,
+  private readonly telemetryBatches = new Counter({
+    name: 'fleethub_telemetry_batches_total',
+    help: 'Telemetry batches (POST /apidev/v1/telemetry) accepted, or rejected by reason (the error code answered, lower case)',
+    labelNames: ['outcome', 'reason'] as const,
     registers: [this.registry],
   });
 
-  private readonly ingestRejected = new Counter({
-    name: 'fleethub_ingest_rejected_total',
-    help: 'Ingestion requests refused, by route and reason (the error code answered, lower case)',
-    labelNames: ['route', 'reason'] as const,
+  private readonly telemetryPoints = new Counter({
+    name: 'fleethub_telemetry_points_total',
+    help: 'Points of telemetry batches accepted, or rejected by reason (a body that is not a JSON array counts none)',
+    labelNames: ['outcome', 'reason'] as const,
     registers: [this.registry],
   });
 
-  private readonly pointsAccepted = new Counter({
-    name: 'fleethub_telemetry_points_accepted_total',
-    help: 'Telemetry points in accepted batches',
+  private readonly northboundMessages = new Counter({
+    name: 'fleethub_northbound_messages_total',
+    help: 'Asset Tracker messages (POST /data) accepted, or rejected by reason (the error code answered, lower case)',
+    labelNames: ['outcome', 'reason'] as const,
     registers: [this.registry],
   });
 
-  private readonly pointsRejected = new Counter({
-    name: 'fleethub_telemetry_points_rejected_total',
-    help: 'Telemetry points in refused batches whose body was a JSON array, by reason',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
-
-  private readonly bucketRejections = new Counter({
-    name: 'fleethub_telemetry_bucket_rejections_total',
-    help: 'Telemetry requests refused by a token bucket, by bucket kind (global: per user; imei)',
+  private readonly rateLimitRejections = new Counter({
+    name: 'fleethub_rate_limit_rejections_total',
+    help: 'Telemetry batches refused by a token bucket, by bucket kind (global: per user; imei)',
     labelNames: ['bucket'] as const,
     registers: [this.registry],
   });
@@ -89,8 +86,18 @@ export class MetricsService {
   /** Ingestion routes by the path they are served at (see the controllers and NORTHBOUND_BASE_PATH). */
   private readonly ingestRoutes: ReadonlyMap<string, IngestRoute>;
 
+  /** What each route counts: a telemetry request is a batch, a northbound one a message. */
+  private readonly answers: Record<IngestRoute, Counter<'outcome' | 'reason'>> = {
+    telemetry: this.telemetryBatches,
+    northbound: this.northboundMessages,
+  };
+
   /** Bound once: the hot path increments without building a label key. */
-  private readonly accepted: Record<IngestRoute, Counter.Internal>;
+  private readonly accepted: Record<IngestRoute, Counter.Internal> = {
+    telemetry: this.telemetryBatches.labels(ACCEPTED),
+    northbound: this.northboundMessages.labels(ACCEPTED),
+  };
+  private readonly pointsAccepted = this.telemetryPoints.labels(ACCEPTED);
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
@@ -98,16 +105,12 @@ export class MetricsService {
       ['/apidev/v1/telemetry', 'telemetry'],
       [`${config.northbound.basePath}/data`, 'northbound'],
     ]);
-    this.accepted = {
-      telemetry: this.ingestAccepted.labels('telemetry'),
-      northbound: this.ingestAccepted.labels('northbound'),
-    };
     // The fixed series exist from the start, at 0, so that rates are right from the first increment.
-    for (const route of Object.values(this.accepted)) route.inc(0);
+    for (const accepted of [...Object.values(this.accepted), this.pointsAccepted]) accepted.inc(0);
     for (const table of ['positions', 'device_events', 'tracker_messages']) {
       this.rows.labels(table).inc(0);
     }
-    for (const bucket of ['global', 'imei']) this.bucketRejections.labels(bucket).inc(0);
+    for (const bucket of ['global', 'imei']) this.rateLimitRejections.labels(bucket).inc(0);
   }
 
   /** Express middleware: times every request; labels it by route pattern, never by raw URL. */
@@ -126,7 +129,7 @@ export class MetricsService {
 
   /** A telemetry request refused by a token bucket: `global` (the user's) or `imei`. */
   bucketRejected(bucket: 'global' | 'imei'): void {
-    this.bucketRejections.labels(bucket).inc();
+    this.rateLimitRejections.labels(bucket).inc();
   }
 
   /** Rows a committed ingestion write stored. */
@@ -153,8 +156,11 @@ export class MetricsService {
       if (points > 0) this.pointsAccepted.inc(points);
       return;
     }
-    const reason = errorCodeOf(response)?.toLowerCase() ?? 'unknown';
-    this.ingestRejected.labels(route, reason).inc();
-    if (points > 0) this.pointsRejected.labels(reason).inc(points);
+    const rejected = {
+      outcome: 'rejected',
+      reason: errorCodeOf(response)?.toLowerCase() ?? 'unknown',
+    };
+    this.answers[route].labels(rejected).inc();
+    if (points > 0) this.telemetryPoints.labels(rejected).inc(points);
   }
 }
