@@ -14,10 +14,16 @@ import { MetricsService } from './metrics/metrics.service';
 import { serveWorkerMetrics } from './metrics/worker-metrics.server';
 import { prepareRuntime } from './runtime';
 
+/**
+ * A server started alongside its PostgreSQL, or while it restarts, waits this long for it (as
+ * TypeORM's own connection retries do, 9 × 3 s) rather than exiting at once.
+ */
+const DATABASE_WAIT_MS = 30_000;
+
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   NestLogger.overrideLogger(nestLogLevels(config.log.level));
-  const runtime = await prepareRuntime(config);
+  const runtime = await prepareRuntime(config, { waitForDatabaseMs: DATABASE_WAIT_MS });
   const module = AppModule.forRoot(runtime.config);
 
   let app: INestApplicationContext;

@@ -12,11 +12,22 @@ export interface Runtime {
   shutdown(): Promise<void>;
 }
 
+export interface RuntimeOptions {
+  /**
+   * How long to wait for an external PostgreSQL that cannot be reached yet (starting up alongside
+   * FleetHub, restarting) before giving up: a server waits, an operator's command fails at once.
+   */
+  waitForDatabaseMs?: number;
+}
+
 /**
  * Fills in what the embedded default leaves open (a local JWT secret, the embedded PostgreSQL)
  * and brings the schema up to date. Shared by the server and the operator CLI.
  */
-export async function prepareRuntime(config: AppConfig): Promise<Runtime> {
+export async function prepareRuntime(
+  config: AppConfig,
+  { waitForDatabaseMs = 0 }: RuntimeOptions = {},
+): Promise<Runtime> {
   const logger = new Logger('Runtime');
   const needsLocalSecrets = !config.database.url || !config.auth.jwt;
   const secrets = needsLocalSecrets ? await loadOrCreateLocalSecrets(config.dataDir) : undefined;
@@ -41,7 +52,7 @@ export async function prepareRuntime(config: AppConfig): Promise<Runtime> {
   };
 
   try {
-    if (config.database.migrationsRun) await runMigrations(databaseUrl);
+    if (config.database.migrationsRun) await runMigrations(databaseUrl, waitForDatabaseMs);
   } catch (error) {
     await embedded?.stop();
     throw error;

@@ -4,13 +4,14 @@ import { DataSource } from 'typeorm';
 import { TenantsService } from '../src/auth/tenants.service';
 import { MIGRATIONS, buildDataSourceOptions } from '../src/database/data-source-options';
 import { DataLifecycleService, LIFECYCLE_LOCK_KEY } from '../src/lifecycle/data-lifecycle.service';
-import { monthOf, monthsFrom } from '../src/lifecycle/position-partitions';
+import { monthOf, monthPartition, monthsFrom } from '../src/lifecycle/position-partitions';
 import { position, storeDeviceData, track } from './factories/device-data.factory';
 import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
 import { randomImei } from './factories/telemetry.factory';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import { TEST_ENV, databaseUrl } from './setup/test-environment';
 import { runCli } from './utils/cli';
+import { waitFor } from './utils/wait';
 import { createTestApp, type TestApp } from './utils/test-app';
 
 /** The CLI runs as a child process through ts-node: a few seconds a command. */
@@ -135,6 +136,42 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
       await storeDeviceData(testApp, tenantId, { positions: [...batch.slice(1, 3), late] }),
     ).toMatchObject({ positions: 1 });
     expect(await storedIn(imei)).toHaveLength(5);
+  });
+
+  it('stores a write that was routed to the default partition as its month got a partition', async () => {
+    const { tenantId } = await fleet('Meanwhile');
+    const imei = randomImei();
+    const month = monthPartition('2017-03')!;
+    // What the job does for a month found in the default partition, held open while a write
+    // arrives: the write is routed to the default partition and waits for it.
+    const job = new Client({ connectionString: testApp.config.database.url });
+    await job.connect();
+    try {
+      await job.query('BEGIN');
+      await job.query('LOCK TABLE positions_default IN ACCESS EXCLUSIVE MODE');
+      await job.query(
+        `CREATE TABLE ${month.name} (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+      );
+      await job.query(
+        `ALTER TABLE positions ATTACH PARTITION ${month.name}
+         FOR VALUES FROM ('${month.from}') TO ('${month.to}')`,
+      );
+      const write = storeDeviceData(testApp, tenantId, {
+        positions: [position(imei, '2017-03-15T12:00:00Z')],
+      });
+      await waitFor(
+        () =>
+          sql(
+            `SELECT 1 FROM pg_locks WHERE NOT granted AND relation = 'positions_default'::regclass`,
+          ),
+        (waiting) => waiting.length > 0,
+      );
+      await job.query('COMMIT');
+      expect(await write).toMatchObject({ positions: 1 });
+    } finally {
+      await job.end();
+    }
+    expect((await storedIn(imei)).map((row) => row.partition)).toEqual([month.name]);
   });
 
   describe('retention', () => {

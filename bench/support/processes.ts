@@ -15,19 +15,32 @@ export interface ApiService extends Service {
   baseUrl: string;
 }
 
+export interface NodeOptions {
+  /** Flags for node itself (V8's among them), before the script. */
+  nodeArgs?: string[];
+  /** `pipe`: the child's stdout is readable from `process.stdout` (and must be read). */
+  stdout?: 'ignore' | 'pipe';
+}
+
 /** Runs the compiled FleetHub (`dist/`) with the given environment. */
-export function startFleetHub(env: Record<string, string>): Service {
-  return startNode([resolve(ROOT, 'dist/src/main.js')], env);
+export function startFleetHub(env: Record<string, string>, options: NodeOptions = {}): Service {
+  return startNode([resolve(ROOT, 'dist/src/main.js')], env, options);
 }
 
 /**
  * Runs a compiled `ROLE=api` process on a free port of 127.0.0.1 and resolves once it answers
  * HTTP (killed if it never does).
  */
-export async function startApi(env: Record<string, string>): Promise<ApiService> {
+export async function startApi(
+  env: Record<string, string>,
+  options: NodeOptions = {},
+): Promise<ApiService> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const api = startFleetHub({ ...env, ROLE: 'api', HOST: '127.0.0.1', PORT: String(port) });
+  const api = startFleetHub(
+    { ...env, ROLE: 'api', HOST: '127.0.0.1', PORT: String(port) },
+    options,
+  );
   try {
     await waitForHttp(`${baseUrl}/health/live`);
   } catch (error) {
@@ -37,11 +50,15 @@ export async function startApi(env: Record<string, string>): Promise<ApiService>
   return { ...api, port, baseUrl };
 }
 
-export function startNode(args: string[], env: Record<string, string>): Service {
-  const child = spawn(process.execPath, args, {
+export function startNode(
+  args: string[],
+  env: Record<string, string>,
+  { nodeArgs = [], stdout = 'ignore' }: NodeOptions = {},
+): Service {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
   return {
     process: child,

@@ -29,3 +29,19 @@ export class ConnectionErrorGuard implements OnModuleInit {
     });
   }
 }
+
+/** Socket errors of a server that is down or not yet listening. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/**
+ * True when an error says PostgreSQL cannot be reached right now (not listening, starting up,
+ * shutting down, the connection lost: SQLSTATE classes 08 and 57P), as opposed to a statement it
+ * refused.
+ */
+export function isServerUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'string') {
+    return code.startsWith('08') || code.startsWith('57P') || UNREACHABLE.has(code);
+  }
+  return error instanceof Error && error.message === 'Connection terminated unexpectedly';
+}

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { isServerUnavailable } from './connection-errors';
 import { buildDataSourceOptions } from './data-source-options';
 
 /** Any fixed 64-bit number: every FleetHub process contends for the same lock. */
@@ -7,10 +9,25 @@ const MIGRATION_LOCK_KEY = 7_316_044_212;
 
 /**
  * Runs pending migrations while holding a PostgreSQL advisory lock, so several processes starting
- * at once against one database apply each migration exactly once.
+ * at once against one database apply each migration exactly once. While PostgreSQL cannot be
+ * reached (not yet up, restarting) it tries again for up to `waitForServerMs`; each migration runs
+ * in a transaction of its own, so one interrupted is simply applied again.
  */
-export async function runMigrations(url: string): Promise<string[]> {
+export async function runMigrations(url: string, waitForServerMs = 0): Promise<string[]> {
   const logger = new Logger('Migrations');
+  const deadline = Date.now() + waitForServerMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrate(url, logger);
+    } catch (error) {
+      if (!isServerUnavailable(error) || Date.now() >= deadline) throw error;
+      logger.warn(`PostgreSQL is not available (${(error as Error).message}); trying again`);
+      await delay(Math.min(attempt, 5) * 1000);
+    }
+  }
+}
+
+async function migrate(url: string, logger: Logger): Promise<string[]> {
   // One connection: the advisory lock belongs to a session, so the migrations must run on it.
   const dataSource = new DataSource(buildDataSourceOptions(url, 1));
   await dataSource.initialize();

@@ -6,6 +6,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { POSITIONS_DEFAULT_PARTITION } from '../lifecycle/position-partitions';
 import type { DeviceKind } from './entities/device.entity';
 import type { PositionSource } from './entities/position.entity';
 import { LivePublisher } from './live/live-publisher';
@@ -177,6 +178,16 @@ const copyLine = (row: PositionRow) =>
 const isUniqueViolation = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 
+/**
+ * A row routed to the default partition just before the data-lifecycle job gave its month a
+ * partition of its own (PostgreSQL routes by the partitions a statement started with, then checks
+ * the default partition's new bounds). The same write, started again, routes to the new partition.
+ */
+const isRoutedBeforeAttach = (error: unknown) => {
+  const { code, table } = (error ?? {}) as { code?: unknown; table?: unknown };
+  return code === '23514' && table === POSITIONS_DEFAULT_PARTITION;
+};
+
 /** Runs one statement; its rows. */
 type Query = <T = unknown>(sql: string, params: unknown[]) => Promise<T[]>;
 
@@ -210,6 +221,15 @@ export class DeviceDataWriter {
   }
 
   private async storeByCopy(batches: DeviceDataBatch[]): Promise<WriteResult> {
+    try {
+      return await this.storeByCopyOnce(batches);
+    } catch (error) {
+      if (!isRoutedBeforeAttach(error)) throw error;
+      return this.storeByCopyOnce(batches);
+    }
+  }
+
+  private async storeByCopyOnce(batches: DeviceDataBatch[]): Promise<WriteResult> {
     // COPY needs the driver's own connection: one from TypeORM's pool, returned after.
     const driver = this.dataSource.driver as PostgresDriver;
     const [client, release] = (await driver.obtainMasterConnection()) as [

@@ -54,7 +54,7 @@ export class PartitionMaintainer {
       // writer replaying one of the rows being moved out of a deadlock (its unique check would
       // wait for this transaction's delete, and the attach for the writer's lock). A write routed
       // to the default partition meanwhile waits, and fails if its row is of this month (it was
-      // routed before the partition existed): a failed write, retried like any other.
+      // routed before the partition existed); the telemetry writer then starts it again at once.
       await this.runner.query(`LOCK TABLE ${POSITIONS_DEFAULT_PARTITION} IN ACCESS EXCLUSIVE MODE`);
       await this.runner.query(
         `CREATE TABLE ${partition.name} (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,

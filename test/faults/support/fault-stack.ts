@@ -2,7 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { authHeaders } from '../../../bench/support/fleethub';
-import { cliJson, exitOf, startApi, startFleetHub } from '../../../bench/support/processes';
+import {
+  cliJson,
+  exitOf,
+  startApi,
+  startFleetHub,
+  type NodeOptions,
+} from '../../../bench/support/processes';
 import type { TenantCredentials } from '../../../src/auth/tenants.service';
 import { PostgresServer, RedisServer } from './servers';
 import type { TelemetryTarget } from './telemetry-load';
@@ -79,8 +85,8 @@ export class FaultStack {
   }
 
   /** Starts a `ROLE=api` process and resolves once it answers HTTP. */
-  async startApi(env: Record<string, string> = {}): Promise<ApiProcess> {
-    const { process, port, baseUrl } = await startApi({ ...this.env, ...env });
+  async startApi(env: Record<string, string> = {}, options?: NodeOptions): Promise<ApiProcess> {
+    const { process, port, baseUrl } = await startApi({ ...this.env, ...env }, options);
     this.processes.push({ role: 'api', process });
     // Answering HTTP, it was spawned: it has a pid.
     return { role: 'api', process, pid: process.pid ?? NaN, port, baseUrl };
