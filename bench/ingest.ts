@@ -1,7 +1,8 @@
 /**
  * npm run bench:ingest — the telemetry ingestion path, measured against baselines in the same run:
  *   1. HTTP: accepted points/s and latency of POST /apidev/v1/telemetry (ROLE=api, Redis queue)
- *      next to a bare node:http server that reads, parses and answers the same requests (≥ 0.25);
+ *      next to a bare node:http server that reads, parses and answers the same requests (≥ 0.25),
+ *      and, for reference, a NestJS app that does only that, then only that and one Bull add;
  *      the same with the telemetry token buckets switched off (buckets on ≥ 0.9 of off), and the
  *      cost of one bucket decision (the Redis script for a user and 10 IMEIs), p50/p99 in µs;
  *   2. worker: rows/s one worker process moves from the queue into PostgreSQL next to a COPY of
@@ -269,26 +270,29 @@ async function main(): Promise<void> {
   };
   const tenant = await cliJson<TenantCredentials>(['tenant:create', '--name', 'Bench'], env);
   const pool = new Pool({ connectionString: url, max: 2 });
-  // 1. Three servers side by side: FleetHub as configured (API role: its jobs accumulate in Redis
-  // for step 2), FleetHub with the buckets off (a queue of its own, dropped afterwards), and the
-  // bare node:http baseline. They take turns, ROUNDS times, so that whatever else the machine is
-  // doing weighs on all three alike.
+  // 1. Servers side by side: FleetHub as configured (API role: its jobs accumulate in Redis for
+  // step 2), FleetHub with the buckets off (a queue of its own, dropped afterwards), the bare
+  // node:http baseline, and the two NestJS floors (the second on a queue of its own). They take
+  // turns, ROUNDS times, so that whatever else the machine is doing weighs on all alike.
   const offPrefix = `${env.QUEUE_PREFIX}-off`;
-  const barePort = await freePort();
-  const bare = startNode(
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      resolve(__dirname, 'bare-server.ts'),
-      String(barePort),
-    ],
-    {},
-  );
-  const bareUrl = `http://127.0.0.1:${barePort}/`;
+  const floorPrefix = `${env.QUEUE_PREFIX}-floor`;
+  const script = async (name: string, args: string[] = []) => {
+    const port = await freePort();
+    const server = startNode(
+      ['-r', 'ts-node/register/transpile-only', resolve(__dirname, name), String(port), ...args],
+      {},
+    );
+    return { server, url: `http://127.0.0.1:${port}/` };
+  };
+  const [bare, nestFloor, bullFloor] = await Promise.all([
+    script('bare-server.ts'),
+    script('nest-floor-server.ts'),
+    script('nest-floor-server.ts', [REDIS_URL, floorPrefix]),
+  ]);
   const [api, apiOff] = await Promise.all([
     startApi(env),
     startApi({ ...env, QUEUE_PREFIX: offPrefix, RATE_LIMIT_TELEMETRY_ENABLED: 'false' }),
-    waitForHttp(bareUrl).catch(() => undefined),
+    ...[bare, nestFloor, bullFloor].map(({ url }) => waitForHttp(url).catch(() => undefined)),
   ]);
   const headers = await authHeaders(api.baseUrl, tenant);
   const targets = {
@@ -302,7 +306,9 @@ async function main(): Promise<void> {
       factory: new BatchFactory(),
       runs: [] as Throughput[],
     },
-    bare: { url: bareUrl, factory: new BatchFactory(), runs: [] as Throughput[] },
+    bare: { url: bare.url, factory: new BatchFactory(), runs: [] as Throughput[] },
+    nestFloor: { url: nestFloor.url, factory: new BatchFactory(), runs: [] as Throughput[] },
+    bullFloor: { url: bullFloor.url, factory: new BatchFactory(), runs: [] as Throughput[] },
   };
   const run = (target: { url: string; factory: BatchFactory }, seconds: number) =>
     load({
@@ -317,16 +323,22 @@ async function main(): Promise<void> {
   const warm = await run(targets.fleethub, 3);
   await run(targets.bucketsOff, 3);
   await run(targets.bare, 3);
+  await run(targets.nestFloor, 3);
+  await run(targets.bullFloor, 3);
   for (let round = 0; round < ROUNDS; round++) {
     for (const target of Object.values(targets)) {
       target.runs.push(await run(target, DURATION_S / ROUNDS));
     }
   }
-  await Promise.all([apiOff.stop(), bare.stop()]);
-  await dropKeys(offPrefix);
+  await Promise.all([apiOff.stop(), ...[bare, nestFloor, bullFloor].map((s) => s.server.stop())]);
+  await Promise.all([dropKeys(offPrefix), dropKeys(floorPrefix)]);
   const fleethub = combine(targets.fleethub.runs);
   const bucketsOff = combine(targets.bucketsOff.runs);
   const baseline = combine(targets.bare.runs);
+  const floors = {
+    nest: combine(targets.nestFloor.runs),
+    bull: combine(targets.bullFloor.runs),
+  };
   const decision = await bucketDecisionCost(5000);
 
   const httpRatio = fleethub.pointsPerSecond / baseline.pointsPerSecond;
@@ -345,6 +357,11 @@ async function main(): Promise<void> {
   console.log(
     `   FleetHub / bare       ${fmt(httpRatio, 2)} (target ≥ 0.25) ${verdict(httpRatio >= 0.25 && fleethub.failed === 0)}`,
   );
+  const ofBare = (result: Throughput) =>
+    `${fmt(result.pointsPerSecond / baseline.pointsPerSecond, 2)} of bare`;
+  console.log('   floors (a NestJS app that only parses and answers; and adds one Bull job):');
+  console.log(`${line('NestJS floor', floors.nest)}  ${ofBare(floors.nest)}`);
+  console.log(`${line('NestJS + Bull floor', floors.bull)}  ${ofBare(floors.bull)}`);
   console.log(
     `   buckets on / off      ${fmt(bucketRatio, 2)} (target ≥ 0.9) ${verdict(bucketRatio >= 0.9 && bucketsOff.failed === 0)}`,
   );

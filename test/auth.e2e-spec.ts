@@ -332,6 +332,15 @@ describe('auth', () => {
       expectUnauthorized(await callProtected(await headersFor()));
     });
 
+    it('refuses a token from its expiry on, though it was let through moments before', async () => {
+      const { sub, tid } = claimsOf(aToken);
+      const expiresAt = Math.floor(Date.now() / 1000) + 2;
+      const headers = apiHeaders(a, signToken({ sub, tid, exp: expiresAt }));
+      await callProtected(headers).expect(200);
+      await new Promise((done) => setTimeout(done, expiresAt * 1000 - Date.now() + 50));
+      expectUnauthorized(await callProtected(headers));
+    });
+
     it('gives the same 401 body whichever part failed, with no challenge header', async () => {
       const responses: Response[] = [];
       for (const [, headersFor] of forgeries)

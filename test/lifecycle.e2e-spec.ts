@@ -353,6 +353,7 @@ describe('the partitioning migration on an existing install', () => {
     await client.query(`CREATE DATABASE ${name}`);
     const url = databaseUrl(admin, name);
     const before = MIGRATIONS.findIndex((migration) => migration.name.startsWith('DataLifecycle'));
+    const upToIt = MIGRATIONS.slice(0, before + 1);
     /** Migrates (or reverts the last migration), then reads where each position is stored. */
     const migrate = async (migrations: typeof MIGRATIONS, revert = false) => {
       const dataSource = new DataSource({ ...buildDataSourceOptions(url, 1), migrations });
@@ -396,9 +397,9 @@ describe('the partitioning migration on an existing install', () => {
 
       const stored = times.map((time) => new Date(time).toISOString());
       const indexes = ['positions_pkey', 'positions_recorded_at_brin'];
-      expect(await migrate(MIGRATIONS)).toEqual({ at: stored, partitions: partitioned, indexes });
+      expect(await migrate(upToIt)).toEqual({ at: stored, partitions: partitioned, indexes });
       // Reverted: one plain table again, with the same rows and indexes.
-      expect(await migrate(MIGRATIONS, true)).toEqual({
+      expect(await migrate(upToIt, true)).toEqual({
         at: stored,
         partitions: stored.map(() => 'positions'),
         indexes,

@@ -7,7 +7,7 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
 import { TenantEntity } from './entities/tenant.entity';
 import { UserEntity } from './entities/user.entity';
-import type { TenantPrincipal, VerifiedApiKey, VerifiedUser } from './principal';
+import type { ApiPrincipal, TenantPrincipal, VerifiedApiKey, VerifiedUser } from './principal';
 import { DUMMY_PASSWORD_HASH, apiKeyPrefix, safeEqual, sha256, verifyPassword } from './secrets';
 
 interface TenantRef {
@@ -47,6 +47,25 @@ export class CredentialVerifier {
     const value = await load();
     if (value && this.ttlMs > 0) this.cache.set(key, value);
     return value;
+  }
+
+  /**
+   * The principal last authenticated from exactly these credentials (`credentials`: a digest of
+   * the token, the API key and the tenant header), while the verifications it rests on would
+   * still be cached and its token has not expired. The dual authentication of `/apidev/v1` checks
+   * a token signature and runs two passport strategies per request: a fifth of the ingestion
+   * path's CPU, which a client repeating the same three headers need not pay again.
+   */
+  knownPrincipal(credentials: string): ApiPrincipal | undefined {
+    return this.ttlMs > 0
+      ? (this.cache.get(`principal:${credentials}`) as ApiPrincipal)
+      : undefined;
+  }
+
+  /** Remembers a principal for `knownPrincipal` until AUTH_CACHE_TTL or its token's expiry. */
+  rememberPrincipal(credentials: string, principal: ApiPrincipal, tokenExpiresAt?: number): void {
+    const ttl = Math.min(this.ttlMs, (tokenExpiresAt ?? Infinity) - Date.now());
+    if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl });
   }
 
   /** Drops every cached verification (tests and the CLI use it after a revocation). */

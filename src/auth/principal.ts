@@ -19,6 +19,8 @@ export interface TenantPrincipal {
 export interface JwtClaims {
   sub: string;
   tid: string;
+  /** Expiry, seconds since the epoch (set by jsonwebtoken from the token's lifetime). */
+  exp?: number;
 }
 
 export interface VerifiedApiKey {
@@ -29,6 +31,11 @@ export interface VerifiedApiKey {
 export interface VerifiedUser {
   id: string;
   tenantId: string;
+}
+
+/** A user proven by a token, and when that token stops being valid (epoch ms; none: no expiry). */
+export interface TokenUser extends VerifiedUser {
+  tokenExpiresAt?: number;
 }
 
 declare module 'express-serve-static-core' {

@@ -12,6 +12,7 @@ import { TenantRateLimits1795322780000 } from './migrations/1795322780000-Tenant
 import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
 import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceListIndex';
 import { DataLifecycle1795600000000 } from './migrations/1795600000000-DataLifecycle';
+import { DeviceUpdatesInPlace1795700000000 } from './migrations/1795700000000-DeviceUpdatesInPlace';
 
 export const ENTITIES = [
   TenantEntity,
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   Northbound1795400000000,
   DeviceListIndex1795500000000,
   DataLifecycle1795600000000,
+  DeviceUpdatesInPlace1795700000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

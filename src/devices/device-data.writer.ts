@@ -75,11 +75,11 @@ interface DeviceRow {
   seenAt: string;
   latest?: PositionInput;
   lastFix?: PositionInput;
+  /** Device times of `latest` and `lastFix` (epoch ms), so each position's is parsed once. */
+  latestMs: number;
+  lastFixMs: number;
   state?: DeviceStateInput;
 }
-
-const newer = (a: PositionInput, b: PositionInput | undefined) =>
-  !b || Date.parse(a.recordedAt) > Date.parse(b.recordedAt);
 
 const newerState = (a: DeviceStateInput, b: DeviceStateInput | undefined) =>
   !b || Date.parse(a.reportedAt) > Date.parse(b.reportedAt);
@@ -96,6 +96,8 @@ function deviceRows(batches: DeviceDataBatch[]): DeviceRow[] {
         deviceExternalId: externalId,
         kind: batch.kind,
         seenAt: batch.receivedAt,
+        latestMs: -Infinity,
+        lastFixMs: -Infinity,
       };
       devices.set(key, row);
     }
@@ -105,8 +107,15 @@ function deviceRows(batches: DeviceDataBatch[]): DeviceRow[] {
   for (const batch of batches) {
     for (const position of batch.positions) {
       const row = device(batch, position.deviceExternalId);
-      if (newer(position, row.latest)) row.latest = position;
-      if (position.fix && newer(position, row.lastFix)) row.lastFix = position;
+      const at = Date.parse(position.recordedAt);
+      if (at > row.latestMs) {
+        row.latest = position;
+        row.latestMs = at;
+      }
+      if (position.fix && at > row.lastFixMs) {
+        row.lastFix = position;
+        row.lastFixMs = at;
+      }
     }
     for (const event of batch.events) device(batch, event.deviceExternalId);
     for (const state of batch.states ?? []) {
@@ -280,16 +289,21 @@ async function upsertDevices(
   query: Query,
   batches: DeviceDataBatch[],
 ): Promise<Map<string, string>> {
-  const devices = deviceRows(batches).map(({ latest, lastFix, state, ...device }) => ({
-    ...device,
-    latestAt: latest?.recordedAt,
-    latest: snapshot(latest),
-    lastFixAt: lastFix?.recordedAt,
-    lastFix: snapshot(lastFix),
-    stateAt: state?.reportedAt,
-    status: state?.status,
-    sensors: state?.sensors,
-  }));
+  const devices = deviceRows(batches).map(
+    ({ tenantId, deviceExternalId, kind, seenAt, latest, lastFix, state }) => ({
+      tenantId,
+      deviceExternalId,
+      kind,
+      seenAt,
+      latestAt: latest?.recordedAt,
+      latest: snapshot(latest),
+      lastFixAt: lastFix?.recordedAt,
+      lastFix: snapshot(lastFix),
+      stateAt: state?.reportedAt,
+      status: state?.status,
+      sensors: state?.sensors,
+    }),
+  );
   const rows = await query<{ id: string; tenant_id: string; external_id: string }>(
     UPSERT_DEVICES_SQL,
     [JSON.stringify(devices)],

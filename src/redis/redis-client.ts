@@ -10,5 +10,6 @@ export function createRedisClient(url: string, name: string): Redis {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    enableAutoPipelining: true,
   });
 }

@@ -2,10 +2,13 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import type { Request } from 'express';
 import { ApiError } from '../../common/errors/api-error';
 import { CredentialVerifier } from '../credential-verifier.service';
-import type { ApiKeyPrincipal, VerifiedApiKey, VerifiedUser } from '../principal';
+import type { ApiKeyPrincipal, TokenUser, VerifiedApiKey } from '../principal';
+import { sha256 } from '../secrets';
 import { ApiKeyPassportGuard, JwtGuard, invalidCredentials } from './passport.guards';
 
-type RequestWithCredentials = Request & { jwtUser?: VerifiedUser; apiKey?: VerifiedApiKey };
+type RequestWithCredentials = Request & { jwtUser?: TokenUser; apiKey?: VerifiedApiKey };
+
+const DUAL_AUTH_HEADERS = ['Authorization', 'X-API-Key', 'tenant'];
 
 function requireHeaders(request: Request, names: string[]): void {
   const missing = names.filter((name) => !request.header(name)?.trim());
@@ -13,6 +16,10 @@ function requireHeaders(request: Request, names: string[]): void {
     throw new ApiError('BAD_REQUEST', `Missing required header(s): ${missing.join(', ')}`);
   }
 }
+
+/** One digest of the three headers, so that no credential is kept in memory as it came. */
+const credentialsDigest = (request: Request) =>
+  sha256(DUAL_AUTH_HEADERS.map((name) => request.header(name)).join('\n')).toString('base64');
 
 /**
  * The dual-auth model of `/apidev/v1`: `Authorization: Bearer <jwt>`, `X-API-Key` and `tenant`,
@@ -28,12 +35,17 @@ export class ApiAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCredentials>();
-    requireHeaders(request, ['Authorization', 'X-API-Key', 'tenant']);
+    requireHeaders(request, DUAL_AUTH_HEADERS);
+    const credentials = credentialsDigest(request);
+    request.principal = this.verifier.knownPrincipal(credentials);
+    if (request.principal) return true;
+
     await this.jwtGuard.canActivate(context);
     const tenant = await authenticateApiKey(this.verifier, this.apiKeyGuard, context);
     const user = request.jwtUser;
     if (!user || user.tenantId !== tenant.tenantId) throw invalidCredentials();
     request.principal = { ...tenant, userId: user.id };
+    this.verifier.rememberPrincipal(credentials, request.principal, user.tokenExpiresAt);
     return true;
   }
 }

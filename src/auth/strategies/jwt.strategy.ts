@@ -4,7 +4,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, type ResolvedAppConfig } from '../../config/app-config';
 import { CredentialVerifier } from '../credential-verifier.service';
-import type { JwtClaims, VerifiedUser } from '../principal';
+import type { JwtClaims, TokenUser } from '../principal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,7 +29,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(claims: Partial<JwtClaims>): Promise<VerifiedUser | null> {
+  async validate(claims: Partial<JwtClaims>): Promise<TokenUser | null> {
     if (
       typeof claims.sub !== 'string' ||
       !UUID.test(claims.sub) ||
@@ -38,6 +38,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       return null;
     }
     const user = await this.verifier.findActiveUser(claims.sub);
-    return user?.tenantId === claims.tid ? user : null;
+    if (user?.tenantId !== claims.tid) return null;
+    return {
+      ...user,
+      tokenExpiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
+    };
   }
 }
