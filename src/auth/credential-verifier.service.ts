@@ -64,7 +64,7 @@ export class CredentialVerifier {
 
   /** Remembers a principal for `knownPrincipal` until AUTH_CACHE_TTL or its token's expiry. */
   rememberPrincipal(credentials: string, principal: ApiPrincipal, tokenExpiresAt?: number): void {
-    const ttl = Math.min(this.ttlMs, (tokenExpiresAt ?? Infinity) - Date.now());
+    const ttl = Math.floor(Math.min(this.ttlMs, (tokenExpiresAt ?? Infinity) - Date.now()));
     if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl });
   }
 
