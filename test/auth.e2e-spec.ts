@@ -520,3 +520,43 @@ describe('auth with the credential cache off (AUTH_CACHE_TTL=0)', () => {
     expect(response.headers['www-authenticate']).toBe(NORTHBOUND_CHALLENGE);
   });
 });
+
+describe('auth with a short credential cache (AUTH_CACHE_TTL=3)', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp({
+      extraControllers: [ProbeController],
+      env: { AUTH_CACHE_TTL: '3' },
+    });
+  });
+  afterAll(() => testApp.close());
+
+  const sleepUntil = (at: number) =>
+    new Promise((done) => setTimeout(done, Math.max(0, at - Date.now())));
+
+  it('lets a revocation reach a principal remembered late in its key’s cache life within the TTL', async () => {
+    const tenant = await createTenant(testApp);
+    const { sub, tid } = claimsOf(await issueToken(testApp, tenant));
+    // The API key's verification is cached by this call, for 3 s from some time before `cached`.
+    await testApp.http
+      .get(PROBE_PATH)
+      .set(apiHeaders(tenant, signToken({ sub, tid })))
+      .expect(200);
+    const cached = Date.now();
+    // Two seconds on, another token with the same key: a principal resting on that cached entry.
+    await sleepUntil(cached + 2000);
+    const later = apiHeaders(
+      tenant,
+      signToken({ sub, tid, exp: Math.floor(Date.now() / 1000) + 900 }),
+    );
+    await testApp.http.get(PROBE_PATH).set(later).expect(200);
+    expect(await testApp.app.get(TenantsService).revokeApiKey(tenant.tenant, tenant.apiKey)).toBe(
+      true,
+    );
+    // Past the key entry's life, not the principal's own 3 s: the key is checked again.
+    await sleepUntil(cached + 3500);
+    const response = await testApp.http.get(PROBE_PATH).set(later);
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual(UNAUTHORIZED);
+  });
+});

@@ -18,7 +18,7 @@ export interface ApiService extends Service {
 export interface NodeOptions {
   /** Flags for node itself (V8's among them), before the script. */
   nodeArgs?: string[];
-  /** `pipe`: the child's stdout is readable from `process.stdout` (and must be read). */
+  /** `pipe`: the child's stdout is a stream on its `ChildProcess` (and must be read). */
   stdout?: 'ignore' | 'pipe';
 }
 

@@ -10,6 +10,11 @@ import { UserEntity } from './entities/user.entity';
 import type { ApiPrincipal, TenantPrincipal, VerifiedApiKey, VerifiedUser } from './principal';
 import { DUMMY_PASSWORD_HASH, apiKeyPrefix, safeEqual, sha256, verifyPassword } from './secrets';
 
+/** Cache keys of the verifications a dual-auth principal rests on. */
+const tenantEntry = (slug: string) => `tenant:${slug}`;
+const apiKeyEntry = (digest: Buffer) => `apikey:${digest.toString('base64')}`;
+const userEntry = (userId: string) => `user:${userId}`;
+
 interface TenantRef {
   id: string;
   slug: string;
@@ -62,9 +67,27 @@ export class CredentialVerifier {
       : undefined;
   }
 
-  /** Remembers a principal for `knownPrincipal` until AUTH_CACHE_TTL or its token's expiry. */
-  rememberPrincipal(credentials: string, principal: ApiPrincipal, tokenExpiresAt?: number): void {
-    const ttl = Math.floor(Math.min(this.ttlMs, (tokenExpiresAt ?? Infinity) - Date.now()));
+  /**
+   * Remembers a principal for `knownPrincipal` no longer than the cached verifications of its
+   * tenant, API key (`apiKey`, as sent) and user would last, nor past its token's expiry: a
+   * revocation then reaches it within AUTH_CACHE_TTL, as it reaches them.
+   */
+  rememberPrincipal(
+    credentials: string,
+    principal: ApiPrincipal,
+    { apiKey, tokenExpiresAt }: { apiKey: string; tokenExpiresAt?: number },
+  ): void {
+    const restsOn = [
+      tenantEntry(principal.tenantSlug),
+      apiKeyEntry(sha256(apiKey)),
+      userEntry(principal.userId),
+    ];
+    const ttl = Math.floor(
+      Math.min(
+        ...restsOn.map((key) => this.cache.getRemainingTTL(key)),
+        (tokenExpiresAt ?? Infinity) - Date.now(),
+      ),
+    );
     if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl });
   }
 
@@ -74,14 +97,14 @@ export class CredentialVerifier {
   }
 
   findTenantBySlug(slug: string): Promise<TenantRef | null> {
-    return this.cached(`tenant:${slug}`, () =>
+    return this.cached(tenantEntry(slug), () =>
       this.tenants.findOne({ where: { slug }, select: { id: true, slug: true } }),
     );
   }
 
   verifyApiKey(key: string): Promise<VerifiedApiKey | null> {
     const digest = sha256(key);
-    return this.cached(`apikey:${digest.toString('base64')}`, async () => {
+    return this.cached(apiKeyEntry(digest), async () => {
       const prefix = apiKeyPrefix(key);
       if (!prefix) return null;
       const row = await this.apiKeys.findOne({ where: { prefix, revokedAt: IsNull() } });
@@ -98,7 +121,7 @@ export class CredentialVerifier {
 
   /** The user behind a token must still exist and be enabled. */
   findActiveUser(userId: string): Promise<VerifiedUser | null> {
-    return this.cached(`user:${userId}`, () =>
+    return this.cached(userEntry(userId), () =>
       this.users.findOne({
         where: { id: userId, disabledAt: IsNull() },
         select: { id: true, tenantId: true },

@@ -45,7 +45,10 @@ export class ApiAuthGuard implements CanActivate {
     const user = request.jwtUser;
     if (!user || user.tenantId !== tenant.tenantId) throw invalidCredentials();
     request.principal = { ...tenant, userId: user.id };
-    this.verifier.rememberPrincipal(credentials, request.principal, user.tokenExpiresAt);
+    this.verifier.rememberPrincipal(credentials, request.principal, {
+      apiKey: request.header('X-API-Key')!,
+      tokenExpiresAt: user.tokenExpiresAt,
+    });
     return true;
   }
 }
