@@ -81,7 +81,13 @@ export function consumeInGroups<T extends { requestId: string }>(
   const drain: BeforeApplicationShutdown = {
     beforeApplicationShutdown: async () => {
       logger.log(`Queue ${queue.name}: taking no new jobs, finishing the jobs in hand`);
-      await queue.pause(true);
+      // Once the jobs in hand are done, Bull reconnects its blocking connection; with Redis down
+      // that fails, and the pause with it, though nothing is left to wait for: the shutdown goes on.
+      await queue
+        .pause(true)
+        .catch((error: unknown) =>
+          logger.warn(`Queue ${queue.name}: paused, then could not reconnect: ${String(error)}`),
+        );
     },
   };
   Object.assign(queue, drain);
