@@ -3,9 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
-import { sendApiError } from './common/errors/api-exception.filter';
+import { answerClientErrors } from './common/http/client-errors';
 import { requestId } from './common/http/request-id';
-import { requireJsonBody } from './common/http/require-json';
 import type { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -25,38 +24,42 @@ function openApiDocument(app: NestExpressApplication) {
   return SwaggerModule.createDocument(app, config);
 }
 
-/** Body parsers are registered by `configureApp`, ahead of the error middleware that answers their failures. */
+/**
+ * No body parser runs ahead of the routes: a route reads its body once the caller has
+ * authenticated (`JsonBodyGuard`, part of every authentication decorator).
+ */
 export const HTTP_APP_OPTIONS: NestApplicationOptions = {
   bodyParser: false,
-  // Telemetry forwards the body's bytes to the queue as they came, without re-serialising them.
-  rawBody: true,
   bufferLogs: true,
 };
 
 /**
- * Everything about the HTTP application that is not a module: body parsing, the error envelope
- * for failures before routing, metrics, OpenAPI. `main.ts` and the e2e tests both call it, so the
- * tests exercise exactly what production serves.
+ * Node's own limit on receiving a whole request, a backstop behind the routes' body deadline:
+ * it also ends requests whose body no route reads.
+ */
+const REQUEST_TIMEOUT_MARGIN_MS = 60_000;
+
+/**
+ * Everything about the HTTP application that is not a module: request ids, the error envelope
+ * for requests Node refuses itself, metrics, OpenAPI. `main.ts` and the e2e tests both call it,
+ * so the tests exercise exactly what production serves.
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  const server = app.getHttpServer();
+  answerClientErrors(server);
+  server.requestTimeout = config.http.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS;
   // JSON API answers are not cached by validators; hashing every body for an ETag is wasted work.
   app.set('etag', false);
-  // The request id before anything can fail, so the answers given before routing (malformed JSON,
-  // 413, 415) carry it too; pino-http then reuses it (`req.id`) rather than minting another.
+  // The request id before anything can fail; pino-http then reuses it (`req.id`) rather than
+  // minting another.
   app.use((request: Request, response: Response, next: NextFunction) => {
     request.id = requestId(request, response);
     next();
   });
   app.use(app.get(MetricsService).httpMiddleware);
-  app.use('/apidev', requireJsonBody);
-  app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
-  app.useBodyParser('urlencoded', { limit: config.http.bodyLimitBytes, extended: false });
-  // Failures before a route runs (malformed JSON, oversized or non-JSON bodies) get the envelope too.
-  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) =>
-    sendApiError(error, request, response),
-  );
   SwaggerModule.setup('docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });

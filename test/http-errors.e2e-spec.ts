@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
+import { createTenant } from './factories/tenant.factory';
 import { errorEnvelope, missingHeaders } from './utils/api-envelope';
 import { PROBE_PATH, PROBE_SECRET_ERROR, ProbeController } from './utils/probe.controller';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -21,11 +22,17 @@ describe('HTTP errors, request ids and operations endpoints', () => {
   });
   afterAll(() => testApp.close());
 
-  describe('errors before a route runs', () => {
+  describe('errors of the body, once the caller has authenticated', () => {
+    let keyHeaders: Record<string, string>;
+    beforeAll(async () => {
+      const tenant = await createTenant(testApp);
+      keyHeaders = { 'X-API-Key': tenant.apiKey, tenant: tenant.tenant };
+    });
+
     it('answers malformed JSON with 400 VALIDATION_ERROR in the envelope', async () => {
       const response = await testApp.http
         .post(TOKEN_PATH)
-        .set('Content-Type', 'application/json')
+        .set({ ...keyHeaders, 'Content-Type': 'application/json' })
         .send('{"username": "admin", "password": ');
       expect(response.status).toBe(400);
       expectJson(response);
@@ -37,14 +44,14 @@ describe('HTTP errors, request ids and operations endpoints', () => {
     it('answers a text/plain body with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
       const response = await testApp.http
         .post(TOKEN_PATH)
-        .set('Content-Type', 'text/plain')
+        .set({ ...keyHeaders, 'Content-Type': 'text/plain' })
         .send('username=admin');
       expect(response.status).toBe(415);
       expectJson(response);
       expect(response.body).toEqual(
         errorEnvelope(
           'UNSUPPORTED_MEDIA_TYPE',
-          'Content-Type must be application/json (got "text/plain")',
+          'Content-Type must be application/json (UTF-8) (got "text/plain")',
         ),
       );
     });
@@ -52,25 +59,35 @@ describe('HTTP errors, request ids and operations endpoints', () => {
     it('answers a form-encoded body on the JSON API with 415 too', async () => {
       const response = await testApp.http
         .post(TOKEN_PATH)
+        .set(keyHeaders)
         .type('form')
         .send({ username: 'admin', password: 'x' });
       expect(response.status).toBe(415);
       expect(response.body).toEqual(
         errorEnvelope(
           'UNSUPPORTED_MEDIA_TYPE',
-          'Content-Type must be application/json (got "application/x-www-form-urlencoded")',
+          'Content-Type must be application/json (UTF-8) (got "application/x-www-form-urlencoded")',
         ),
       );
+    });
+
+    it('looks at no body before the credentials: without them, any body is the 400 of the headers', async () => {
+      const response = await testApp.http
+        .post(TOKEN_PATH)
+        .set('Content-Type', 'text/plain')
+        .send('{');
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(missingHeaders('X-API-Key', 'tenant'));
     });
 
     it('carries the request id on these answers too', async () => {
       const response = await testApp.http
         .post(TOKEN_PATH)
-        .set({ 'Content-Type': 'application/json', 'X-Request-Id': 'bad-json-1' })
+        .set({ ...keyHeaders, 'Content-Type': 'application/json', 'X-Request-Id': 'bad-json-1' })
         .send('{');
       expect(response.status).toBe(400);
       expect(response.headers['x-request-id']).toBe('bad-json-1');
-      const generated = await testApp.http.post(TOKEN_PATH).type('text').send('x');
+      const generated = await testApp.http.post(TOKEN_PATH).set(keyHeaders).type('text').send('x');
       expect(generated.status).toBe(415);
       expect(generated.headers['x-request-id']).toMatch(UUID);
     });
@@ -207,11 +224,17 @@ describe('HTTP errors: a body over BODY_LIMIT_BYTES', () => {
   });
   afterAll(() => testApp.close());
 
+  let keyHeaders: Record<string, string>;
+  beforeAll(async () => {
+    const tenant = await createTenant(testApp);
+    keyHeaders = { 'X-API-Key': tenant.apiKey, tenant: tenant.tenant };
+  });
+
   it('answers a 4 KB JSON body with 413 PAYLOAD_TOO_LARGE in the envelope', async () => {
     const body = JSON.stringify({ username: 'admin', password: 'x'.repeat(4096) });
     const response = await testApp.http
       .post(TOKEN_PATH)
-      .set('Content-Type', 'application/json')
+      .set({ ...keyHeaders, 'Content-Type': 'application/json' })
       .send(body);
     expect(response.status).toBe(413);
     expectJson(response);
@@ -220,15 +243,15 @@ describe('HTTP errors: a body over BODY_LIMIT_BYTES', () => {
     );
   });
 
-  it('still parses a body just under the limit (the request reaches the route guard)', async () => {
+  it('still parses a body just under the limit (the request reaches validation)', async () => {
     const body = JSON.stringify({ username: 'admin', password: 'x'.repeat(1900) });
     expect(Buffer.byteLength(body)).toBeLessThan(2048);
     const response = await testApp.http
       .post(TOKEN_PATH)
-      .set('Content-Type', 'application/json')
+      .set({ ...keyHeaders, 'Content-Type': 'application/json' })
       .send(body);
     expect(response.status).toBe(400);
-    expect(response.body).toEqual(missingHeaders('X-API-Key', 'tenant'));
+    expect((response.body as { error: { code: string } }).error.code).toBe('VALIDATION_ERROR');
   });
 });
 

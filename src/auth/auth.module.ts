@@ -9,7 +9,6 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
 import { TenantEntity } from './entities/tenant.entity';
 import { UserEntity } from './entities/user.entity';
-import { ApiAuthGuard, ApiKeyGuard } from './guards/api-auth.guard';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { NorthboundBasicStrategy, TwilioBasicStrategy } from './strategies/basic.strategies';
 import { JwtStrategy } from './strategies/jwt.strategy';
@@ -43,9 +42,9 @@ import { TokenService } from './token.service';
     ApiKeyStrategy,
     NorthboundBasicStrategy,
     TwilioBasicStrategy,
-    ApiAuthGuard,
-    ApiKeyGuard,
   ],
-  exports: [CredentialVerifier, TenantsService, ApiAuthGuard, ApiKeyGuard],
+  // The guards of `decorators.ts` are built where they are used, from these (and from
+  // RateLimitModule's FailedAuthLimiter, which needs the request-limit storage).
+  exports: [CredentialVerifier, TenantsService],
 })
 export class AuthModule {}

@@ -8,30 +8,37 @@ import {
 } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { JsonBodyGuard } from '../common/http/json-body.guard';
 import { ApiAuthGuard, ApiKeyGuard } from './guards/api-auth.guard';
 import { NorthboundAuthGuard, TwilioAuthGuard } from './guards/passport.guards';
 import type { ApiKeyPrincipal, ApiPrincipal, TenantPrincipal } from './principal';
 
 /**
  * JWT + API key + tenant header (the `/apidev/v1` dual-auth model), documented in OpenAPI.
- * `then`: guards that need the authenticated principal (e.g. a rate limit keyed on the user),
- * run in this order once authentication has passed. Listed here, in the same `UseGuards`, so the
+ * Authentication comes first, then the body is read (`JsonBodyGuard`: never before), then
+ * `then`: guards that need the authenticated principal and the body (e.g. token buckets keyed on
+ * the user and costed by the batch), in this order. Listed here, in the same `UseGuards`, so the
  * order never depends on how decorators are stacked.
  */
 export const ApiAuth = (...then: Type<CanActivate>[]) =>
   applyDecorators(
-    UseGuards(ApiAuthGuard, ...then),
+    UseGuards(ApiAuthGuard, JsonBodyGuard, ...then),
     ApiBearerAuth('jwt'),
     ApiSecurity('api-key'),
     ApiSecurity('tenant'),
   );
 
-/** API key + tenant header only (token issue). */
+/** API key + tenant header only (token issue); the body is read once they are verified. */
 export const ApiKeyAuth = () =>
-  applyDecorators(UseGuards(ApiKeyGuard), ApiSecurity('api-key'), ApiSecurity('tenant'));
+  applyDecorators(
+    UseGuards(ApiKeyGuard, JsonBodyGuard),
+    ApiSecurity('api-key'),
+    ApiSecurity('tenant'),
+  );
 
+/** The Asset Trackers' HTTP Basic credentials; the body is read once they are verified. */
 export const NorthboundAuth = () =>
-  applyDecorators(UseGuards(NorthboundAuthGuard), ApiBasicAuth('northbound'));
+  applyDecorators(UseGuards(NorthboundAuthGuard, JsonBodyGuard), ApiBasicAuth('northbound'));
 
 export const TwilioAuth = () => applyDecorators(UseGuards(TwilioAuthGuard), ApiBasicAuth('twilio'));
 

@@ -19,6 +19,9 @@ export interface AppConfig {
     host: string;
     port: number;
     bodyLimitBytes: number;
+    bodyTimeoutMs: number;
+    /** Express's `trust proxy` setting (see TRUST_PROXY). */
+    trustProxy: boolean | number | string;
     /** ROLE=worker: where it serves `GET /metrics`; undefined: nowhere. */
     workerMetricsPort?: number;
   };
@@ -64,6 +67,8 @@ export interface AppConfig {
     imei: TokenBucketLimits;
     /** The plain request limit of the other `/apidev/v1` routes, per tenant. */
     apiPerMinute: number;
+    /** Failed authentications allowed per client address and minute. */
+    authFailuresPerMinute: number;
     tenantCacheTtlMs: number;
   };
 }
@@ -81,6 +86,12 @@ function jwtKeys(env: EnvironmentVariables): JwtKeys | undefined {
     return { algorithm: 'RS256', publicKey: env.JWT_PUBLIC_KEY, privateKey: env.JWT_PRIVATE_KEY };
   }
   return env.JWT_SECRET ? { algorithm: 'HS256', secret: env.JWT_SECRET } : undefined;
+}
+
+/** TRUST_PROXY as Express reads it: a boolean, a hop count, or a list of addresses. */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -101,6 +112,8 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       host: env.HOST,
       port: env.PORT,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      bodyTimeoutMs: env.BODY_TIMEOUT_SECONDS * 1000,
+      trustProxy: trustProxy(env.TRUST_PROXY),
       workerMetricsPort: env.WORKER_METRICS_PORT,
     },
     dataDir: env.DATA_DIR,
@@ -139,6 +152,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       },
       imei: { capacity: env.RATE_LIMIT_IMEI_CAPACITY, refillPerSecond: env.RATE_LIMIT_IMEI_REFILL },
       apiPerMinute: env.RATE_LIMIT_API_PER_MINUTE,
+      authFailuresPerMinute: env.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
       tenantCacheTtlMs: env.RATE_LIMIT_TENANT_CACHE_TTL * 1000,
     },
   };

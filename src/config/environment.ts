@@ -50,6 +50,16 @@ export class EnvironmentVariables {
   @IsString()
   HOST = '0.0.0.0';
 
+  /**
+   * Which proxies in front are trusted to name the client (`X-Forwarded-For`): Express's
+   * `trust proxy` values — `false`, `true`, a hop count, or addresses/subnets separated by commas
+   * (`loopback`, `10.0.0.0/8`). The client address keys the limit on failed authentication.
+   */
+  @Matches(/^(false|true|\d{1,2}|[A-Za-z0-9.:/_, -]+)$/, {
+    message: 'must be false, true, a hop count, or addresses/subnets separated by commas',
+  })
+  TRUST_PROXY = 'false';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
@@ -176,6 +186,13 @@ export class EnvironmentVariables {
   @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /** Seconds a request body may take to arrive once its headers are read (slower: 408). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  BODY_TIMEOUT_SECONDS = 10;
+
   @Transform(toInteger)
   @IsInt()
   @Min(1)
@@ -219,6 +236,16 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1_000_000_000)
   RATE_LIMIT_API_PER_MINUTE = 1200;
+
+  /**
+   * Failed authentications (missing or wrong credentials) per minute per client address on
+   * `/apidev/v1`; past it the address is refused (429) until its allowance refills.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE = 120;
 
   /** Seconds a tenant's rate-limit overrides stay cached in each process (0: read every time). */
   @Transform(toInteger)

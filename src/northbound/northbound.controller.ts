@@ -8,7 +8,6 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { CurrentTenant, NorthboundAuth } from '../auth/decorators';
 import type { TenantPrincipal } from '../auth/principal';
@@ -25,9 +24,8 @@ export class NorthboundController {
 
   @Post()
   @HttpCode(200)
+  // No request limit: the tracker never resends a refused message, a limit would only lose data.
   @NorthboundAuth()
-  // The tracker never resends a refused message: a rate limit would only lose data.
-  @SkipThrottle()
   @ApiOperation({
     summary: 'Receive one Programmable Asset Tracker message',
     description:
@@ -46,7 +44,6 @@ export class NorthboundController {
   ): Promise<ApiResponse<TrackerMessageAcceptedDto>> {
     const warnings = await this.northbound.accept(tenant, {
       body: request.body as unknown,
-      isJson: request.is('application/json') !== false,
       requestId: requestIdOf(request),
       receivedAt: Date.now(),
     });

@@ -1,15 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { TenantPrincipal } from '../auth/principal';
-import { ApiError } from '../common/errors/api-error';
 import { NorthboundSink } from './northbound-sink';
 import type { DroppedValue } from './northbound.queue';
 import { readTrackerMessage } from './tracker-message.reader';
 
 export interface ReceivedMessage {
-  /** The parsed body; only meaningful when `isJson`. */
+  /** The parsed JSON body. */
   body: unknown;
-  /** Whether the request declared a JSON body (only such a body is parsed). */
-  isJson: boolean;
   requestId: string;
   receivedAt: number;
 }
@@ -22,9 +19,6 @@ export class NorthboundService {
   constructor(private readonly sink: NorthboundSink) {}
 
   async accept(tenant: TenantPrincipal, received: ReceivedMessage): Promise<DroppedValue[]> {
-    if (!received.isJson) {
-      throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
-    }
     const { reading, message, warnings } = readTrackerMessage(received.body, received.receivedAt);
     await this.sink.submit({
       tenantId: tenant.tenantId,

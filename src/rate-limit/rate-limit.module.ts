@@ -1,11 +1,12 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { AuthModule } from '../auth/auth.module';
+import { FailedAuthLimiter } from '../auth/failed-auth.limiter';
 import type { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
-import { API_LIMIT_WINDOW_MS, ApiThrottlerGuard } from './api-throttler.guard';
+import { API_LIMIT_WINDOW_MS, TenantRequestLimit } from './tenant-request.limit';
 import { BucketStore } from './bucket-store';
 import { Clock, SystemClock } from './clock';
 import { MemoryBucketStore } from './memory-bucket.store';
@@ -48,9 +49,11 @@ export class RateLimitModule {
         },
         TenantLimitsService,
         TelemetryRateLimiter,
-        { provide: APP_GUARD, useClass: ApiThrottlerGuard },
+        { provide: APP_INTERCEPTOR, useClass: TenantRequestLimit },
+        // The auth guards' limit on failures shares the request counters' storage (Redis or memory).
+        FailedAuthLimiter,
       ],
-      exports: [Clock, BucketStore, TenantLimitsService, TelemetryRateLimiter],
+      exports: [Clock, BucketStore, TenantLimitsService, TelemetryRateLimiter, FailedAuthLimiter],
     };
   }
 }

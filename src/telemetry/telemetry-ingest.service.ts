@@ -6,6 +6,7 @@ import {
   type PositionInput,
   type WriteResult,
 } from '../devices/device-data.writer';
+import { UnprocessableJobError } from '../common/queue/durable-jobs';
 import { MetricsService } from '../metrics/metrics.service';
 import { EVENT_CODES, POSITION_REPORT_CODES, type EventCode } from './event-codes';
 import type { TelemetryPoint } from './telemetry-point.schema';
@@ -34,10 +35,15 @@ function toPosition(point: TelemetryPoint): PositionInput {
 }
 
 function toEvent(point: TelemetryPoint): EventInput {
+  // The API validated the code; a job that names another was not written by it.
+  const type = EVENT_CODES[point.eventcode as EventCode] as string | undefined;
+  if (type === undefined) {
+    throw new UnprocessableJobError(`Unknown event code "${String(point.eventcode)}"`);
+  }
   return {
     deviceExternalId: point.imei,
     occurredAt: `${point.datetime}Z`,
-    type: EVENT_CODES[point.eventcode as EventCode],
+    type,
     code: point.eventcode,
     data: {
       fix: point.fix,
@@ -67,8 +73,16 @@ export class TelemetryIngestService {
   }
 }
 
+function parsePoints(job: IngestTelemetryJob): TelemetryPoint[] {
+  try {
+    return JSON.parse(job.points) as TelemetryPoint[];
+  } catch (error) {
+    throw new UnprocessableJobError(`The job's points are not JSON: ${String(error)}`);
+  }
+}
+
 function toBatch(job: IngestTelemetryJob): DeviceDataBatch {
-  const points = JSON.parse(job.points) as TelemetryPoint[];
+  const points = parsePoints(job);
   return {
     tenantId: job.tenantId,
     kind: 'tracker',

@@ -17,18 +17,11 @@ import { TelemetryAcceptedDto, TelemetryPointDto } from './dto/telemetry-point.d
 import { TelemetryService } from './telemetry.service';
 
 /**
- * The raw bytes can be forwarded as they are only when they are UTF-8 (the JSON default). A leading
- * byte order mark, which body-parser ignores, is dropped: the worker's JSON.parse would not.
+ * The body's text exactly as the parser read it: `JsonBodyGuard` admits valid UTF-8 only, and the
+ * parser ignores a leading byte order mark, which the worker's JSON.parse would not.
  */
-function utf8Body(request: RawBodyRequest<Request>): string | undefined {
-  const charset = /charset=([^;]+)/i
-    .exec(request.headers['content-type'] ?? '')?.[1]
-    ?.trim()
-    .toLowerCase();
-  return request.rawBody && (!charset || charset === 'utf-8' || charset === 'utf8')
-    ? request.rawBody.toString('utf8').replace(/^\uFEFF/, '')
-    : undefined;
-}
+const bodyText = (request: RawBodyRequest<Request>) =>
+  request.rawBody?.toString('utf8').replace(/^\uFEFF/, '');
 
 @ApiTags('telemetry')
 @Controller('apidev/v1/telemetry')
@@ -37,7 +30,8 @@ export class TelemetryController {
 
   @Post()
   @HttpCode(200)
-  // Auth, then the token buckets, then (in the service) validation: invalid batches pay too.
+  // Auth, then the body, then the token buckets, then (in the service) validation: invalid
+  // batches pay too.
   @ApiAuth(TelemetryThrottlerGuard)
   // The token buckets replace the plain per-tenant request limit of the other routes.
   @SkipThrottle()
@@ -60,7 +54,7 @@ export class TelemetryController {
   ): Promise<ApiResponse<TelemetryAcceptedDto>> {
     const accepted = await this.telemetry.accept(principal, {
       body: request.body as unknown,
-      raw: utf8Body(request),
+      raw: bodyText(request),
       requestId: requestIdOf(request),
       receivedAt: Date.now(),
     });

@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import type { Request } from 'express';
 import { ApiError } from '../../common/errors/api-error';
 import { CredentialVerifier } from '../credential-verifier.service';
+import { FailedAuthLimiter } from '../failed-auth.limiter';
 import type { ApiKeyPrincipal, TokenUser, VerifiedApiKey } from '../principal';
 import { sha256 } from '../secrets';
 import { ApiKeyPassportGuard, JwtGuard, invalidCredentials } from './passport.guards';
@@ -9,6 +10,9 @@ import { ApiKeyPassportGuard, JwtGuard, invalidCredentials } from './passport.gu
 type RequestWithCredentials = Request & { jwtUser?: TokenUser; apiKey?: VerifiedApiKey };
 
 const DUAL_AUTH_HEADERS = ['Authorization', 'X-API-Key', 'tenant'];
+
+const hasHeaders = (request: Request, names: string[]) =>
+  names.every((name) => request.header(name)?.trim());
 
 function requireHeaders(request: Request, names: string[]): void {
   const missing = names.filter((name) => !request.header(name)?.trim());
@@ -24,32 +28,42 @@ const credentialsDigest = (request: Request) =>
 /**
  * The dual-auth model of `/apidev/v1`: `Authorization: Bearer <jwt>`, `X-API-Key` and `tenant`,
  * all three belonging to the same tenant. A missing header is 400; anything wrong with a present
- * credential is one indistinct 401.
+ * credential is one indistinct 401. Failures count against the client address (FailedAuthLimiter).
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
   private readonly jwtGuard = new JwtGuard();
   private readonly apiKeyGuard = new ApiKeyPassportGuard();
 
-  constructor(private readonly verifier: CredentialVerifier) {}
+  constructor(
+    private readonly verifier: CredentialVerifier,
+    private readonly failures: FailedAuthLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCredentials>();
-    requireHeaders(request, DUAL_AUTH_HEADERS);
-    const credentials = credentialsDigest(request);
-    request.principal = this.verifier.knownPrincipal(credentials);
+    // Credentials proven moments ago pass at once, wherever they come from.
+    const credentials = hasHeaders(request, DUAL_AUTH_HEADERS) && credentialsDigest(request);
+    request.principal = credentials ? this.verifier.knownPrincipal(credentials) : undefined;
     if (request.principal) return true;
+    await this.failures.guard(request, () => this.authenticate(context, request));
+    return true;
+  }
 
+  private async authenticate(
+    context: ExecutionContext,
+    request: RequestWithCredentials,
+  ): Promise<void> {
+    requireHeaders(request, DUAL_AUTH_HEADERS);
     await this.jwtGuard.canActivate(context);
     const tenant = await authenticateApiKey(this.verifier, this.apiKeyGuard, context);
     const user = request.jwtUser;
     if (!user || user.tenantId !== tenant.tenantId) throw invalidCredentials();
     request.principal = { ...tenant, userId: user.id };
-    this.verifier.rememberPrincipal(credentials, request.principal, {
+    this.verifier.rememberPrincipal(credentialsDigest(request), request.principal, {
       apiKey: request.header('X-API-Key')!,
       tokenExpiresAt: user.tokenExpiresAt,
     });
-    return true;
   }
 }
 
@@ -58,12 +72,17 @@ export class ApiAuthGuard implements CanActivate {
 export class ApiKeyGuard implements CanActivate {
   private readonly apiKeyGuard = new ApiKeyPassportGuard();
 
-  constructor(private readonly verifier: CredentialVerifier) {}
+  constructor(
+    private readonly verifier: CredentialVerifier,
+    private readonly failures: FailedAuthLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCredentials>();
-    requireHeaders(request, ['X-API-Key', 'tenant']);
-    request.apiKeyPrincipal = await authenticateApiKey(this.verifier, this.apiKeyGuard, context);
+    request.apiKeyPrincipal = await this.failures.guard(request, () => {
+      requireHeaders(request, ['X-API-Key', 'tenant']);
+      return authenticateApiKey(this.verifier, this.apiKeyGuard, context);
+    });
     return true;
   }
 }

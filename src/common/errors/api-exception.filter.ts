@@ -20,16 +20,6 @@ const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** body-parser's errors carry a `type`; these are the caller's fault, with a message that says why. */
-const BODY_PARSER_ERRORS: Record<string, [ApiErrorCode, string]> = {
-  'entity.parse.failed': ['VALIDATION_ERROR', 'The request body is not valid JSON'],
-  'entity.too.large': ['PAYLOAD_TOO_LARGE', 'The request body is larger than this server accepts'],
-  'encoding.unsupported': ['UNSUPPORTED_MEDIA_TYPE', 'The request body encoding is not supported'],
-  'charset.unsupported': ['UNSUPPORTED_MEDIA_TYPE', 'The request body charset is not supported'],
-  'request.aborted': ['BAD_REQUEST', 'The request was aborted before its body arrived'],
-  'request.size.invalid': ['BAD_REQUEST', 'The request body length does not match Content-Length'],
-};
-
 function exceptionMessage(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
@@ -47,11 +37,6 @@ export function toApiError(exception: unknown): ApiError {
     return code === 'INTERNAL_ERROR'
       ? new ApiError(code, 'Internal server error')
       : new ApiError(code, exceptionMessage(exception));
-  }
-  const type = (exception as { type?: unknown } | null)?.type;
-  if (typeof type === 'string' && type in BODY_PARSER_ERRORS) {
-    const [code, message] = BODY_PARSER_ERRORS[type];
-    return new ApiError(code, message);
   }
   return new ApiError('INTERNAL_ERROR', 'Internal server error');
 }
@@ -83,6 +68,9 @@ export function sendApiError(exception: unknown, request: Request, response: Res
     response.end();
     return;
   }
+  // A body refused unread (401 before it arrived, 408, 413) is not drained: the connection goes
+  // with the answer, rather than reading whatever the sender goes on trickling.
+  if (!request.complete) response.set('Connection', 'close');
   response.set(error.headers).status(error.status).json(apiErrorBody(error, meta));
 }
 

@@ -16,6 +16,22 @@ export const DURABLE_JOB_OPTIONS: JobOptions = {
   removeOnFail: false,
 };
 
+/** A job whose content can never be stored: every retry would fail the same way. */
+export class UnprocessableJobError extends Error {
+  override readonly name = 'UnprocessableJobError';
+}
+
+/**
+ * Failures that say the job itself is wrong rather than the moment: its content (above), or a
+ * PostgreSQL data exception (SQLSTATE class 22: a value out of range, a malformed literal), which
+ * the same statement would meet again.
+ */
+export function isUnprocessable(error: unknown): boolean {
+  if (error instanceof UnprocessableJobError) return true;
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 /** A client waiting longer than this for Redis gets an error rather than a hung request. */
 const ENQUEUE_TIMEOUT_MS = 1500;
 
@@ -104,6 +120,8 @@ export function consumeInGroups<T extends { requestId: string }>(
         done('completed');
       } catch (error) {
         done('failed');
+        // Straight to the failed set, with its reason, for an operator to see: no retries.
+        if (isUnprocessable(error)) await job.discard();
         throw error;
       }
     })

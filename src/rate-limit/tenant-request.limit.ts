@@ -1,4 +1,10 @@
-import { HttpException, Injectable, type ExecutionContext } from '@nestjs/common';
+import {
+  HttpException,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import {
   ThrottlerGuard,
   type ThrottlerLimitDetail,
@@ -6,6 +12,7 @@ import {
 } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
+import { from, switchMap, type Observable } from 'rxjs';
 import { ApiError } from '../common/errors/api-error';
 
 /** The window of the plain request limit (RATE_LIMIT_API_PER_MINUTE requests per window). */
@@ -16,30 +23,37 @@ const LIMITED_PATH = /^\/apidev\//;
 
 const WARNING_INTERVAL_MS = 10_000;
 
+/** The tenant a request authenticated as, on the routes of the family that authenticate one. */
+const tenantOf = (request: Request) =>
+  request.principal?.tenantId ?? request.apiKeyPrincipal?.tenantId;
+
 /**
- * The plain request limit of the `/apidev/v1` routes, @nestjs/throttler's standard mechanism,
- * registered as a global guard: RATE_LIMIT_API_PER_MINUTE requests per minute per tenant (the
- * `tenant` header; by client IP without one), across all those routes, counted in Redis when
- * REDIS_URL is set. Being global, it runs before authentication, so floods of bad credentials
- * are limited too. The telemetry route opts out (`@SkipThrottle()`): its token buckets replace it.
+ * The plain request limit of the `/apidev/v1` routes, @nestjs/throttler's standard mechanism:
+ * RATE_LIMIT_API_PER_MINUTE requests per minute per tenant, across all those routes, counted in
+ * Redis when REDIS_URL is set. Only requests that authenticated as a tenant spend its limit, so it
+ * is registered as a global interceptor, not a guard: interceptors run after every guard, once the
+ * tenant is known. Unauthenticated traffic is limited by client address (`FailedAuthLimiter`).
+ * The telemetry route opts out (`@SkipThrottle()`): its token buckets replace it.
  *
  * When Redis cannot answer, requests pass (fail open): this limit only guards against abuse, and
  * the routes behind it (token issue, device queries) do not need Redis to work.
  */
 @Injectable()
-export class ApiThrottlerGuard extends ThrottlerGuard {
+export class TenantRequestLimit extends ThrottlerGuard implements NestInterceptor {
   private lastWarningAt = -Infinity;
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return from(this.canActivate(context)).pipe(switchMap(() => next.handle()));
+  }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return Promise.resolve(true);
     const request = context.switchToHttp().getRequest<Request>();
-    return Promise.resolve(!LIMITED_PATH.test(request.path));
+    return Promise.resolve(!LIMITED_PATH.test(request.path) || tenantOf(request) === undefined);
   }
 
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
-    const { headers, ip } = request as unknown as Request;
-    const tenant = typeof headers.tenant === 'string' ? headers.tenant.trim() : '';
-    return Promise.resolve(tenant ? `tenant:${tenant}` : `ip:${ip ?? 'unknown'}`);
+    return Promise.resolve(`tenant:${tenantOf(request as unknown as Request)}`);
   }
 
   /** One count per tracker across every limited route (the default key is per route). */
