@@ -3,7 +3,7 @@ import { BullModule } from '@nestjs/bull';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { AuthModule } from './auth/auth.module';
+import { AuthApiModule } from './auth/auth-api.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { loggerParams } from './common/logging';
@@ -45,7 +45,7 @@ export class AppModule {
               }),
             ]
           : []),
-        AuthModule,
+        AuthApiModule,
         HealthModule.forRoot({ redis: Boolean(redis) }),
         MetricsModule,
         RateLimitModule.forRoot(config),

@@ -3,7 +3,6 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
-import { AuthController } from './auth.controller';
 import { CredentialVerifier } from './credential-verifier.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
@@ -33,7 +32,6 @@ import { TokenService } from './token.service';
       },
     }),
   ],
-  controllers: [AuthController],
   providers: [
     CredentialVerifier,
     TenantsService,
@@ -45,6 +43,6 @@ import { TokenService } from './token.service';
   ],
   // The guards of `decorators.ts` are built where they are used, from these (and from
   // RateLimitModule's FailedAuthLimiter, which needs the request-limit storage).
-  exports: [CredentialVerifier, TenantsService],
+  exports: [CredentialVerifier, TenantsService, TokenService],
 })
 export class AuthModule {}

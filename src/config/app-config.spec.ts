@@ -21,6 +21,8 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       port: 3000,
       bodyLimitBytes: 1024 * 1024,
+      bodyTimeoutMs: 10_000,
+      trustProxy: false,
       workerMetricsPort: undefined,
     });
     expect(config.database.url).toBeUndefined();
@@ -41,6 +43,17 @@ describe('loadConfig', () => {
     });
     expect(config.live.heartbeatMs).toBe(15_000);
     expect(config.readiness).toEqual({ maxQueueWaiting: 10_000, maxQueueAgeSeconds: 0 });
+  });
+
+  it('reads TRUST_PROXY as Express takes it: a boolean, a hop count or a list of addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).http.trustProxy).toBe(
+      'loopback, 10.0.0.0/8',
+    );
+    expect(configurationError({ TRUST_PROXY: 'yes;rm' }).problems).toEqual([
+      'TRUST_PROXY must be false, true, a hop count, or addresses/subnets separated by commas (got "yes;rm")',
+    ]);
   });
 
   it('reads the live heartbeat and the readiness limits; 0 turns a readiness limit off', () => {
