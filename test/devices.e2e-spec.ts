@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import type { TenantCredentials } from '../src/auth/tenants.service';
 import { position, storeDeviceData, track } from './factories/device-data.factory';
@@ -12,6 +11,8 @@ import { toPositionDto } from '../src/devices/device-views';
 import { DevicesQueryService } from '../src/devices/devices-query.service';
 import { LiveEventBus } from '../src/devices/live/live-message';
 import { errorEnvelope } from './utils/api-envelope';
+import { parseCsv } from './utils/csv';
+import { listeningUrl } from './utils/listening-url';
 import { SseClient } from './utils/sse-client';
 import { createTestApp, type TestApp, type TestAppOptions } from './utils/test-app';
 import { describeWithRedis } from './utils/test-database';
@@ -95,35 +96,6 @@ const validationError = (response: Response, field: string) => {
   expect(body.error.code).toBe('VALIDATION_ERROR');
   expect(body.error.details?.map((detail) => detail.field)).toContain(field);
 };
-
-/** Minimal RFC 4180 parser: quoted cells, doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += char;
-  }
-  return rows;
-}
 
 describe('Devices API', () => {
   let testApp: TestApp;
@@ -759,14 +731,6 @@ describe('Devices API', () => {
     );
   });
 });
-
-/** The app's base URL, listening on an ephemeral port (streams need a real client). */
-async function listeningUrl(testApp: TestApp): Promise<string> {
-  const server = testApp.app.getHttpServer();
-  if (!server.listening) await testApp.app.listen(0, '127.0.0.1');
-  const { port } = server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
-}
 
 function liveStreamSuite(options: TestAppOptions) {
   let testApp: TestApp;

@@ -187,4 +187,39 @@ describe('loadConfig', () => {
     }
     expect(error.message.split('\n')).toHaveLength(1);
   });
+
+  it('caps exports below the database pool, and live streams, per process and per tenant', () => {
+    expect(loadConfig({}).exports).toEqual({ perProcess: 4, perTenant: 2, idleTimeoutMs: 30_000 });
+    expect(loadConfig({}).liveStreams).toEqual({ perProcess: 1000, perTenant: 50 });
+    expect(
+      loadConfig({
+        DATABASE_POOL_SIZE: '20',
+        EXPORT_MAX_CONCURRENT: '12',
+        EXPORT_MAX_PER_TENANT: '3',
+        EXPORT_IDLE_TIMEOUT_SECONDS: '5',
+        LIVE_MAX_STREAMS: '200',
+        LIVE_MAX_STREAMS_PER_TENANT: '20',
+      }),
+    ).toMatchObject({
+      exports: { perProcess: 12, perTenant: 3, idleTimeoutMs: 5000 },
+      liveStreams: { perProcess: 200, perTenant: 20 },
+    });
+    expect(configurationError({ DATABASE_POOL_SIZE: '4' }).message).toBe(
+      'Invalid configuration: EXPORT_MAX_CONCURRENT (4) must be below DATABASE_POOL_SIZE (4): ' +
+        'running exports would leave no database connection for the rest',
+    );
+    // A worker serves no exports.
+    expect(loadConfig({ ROLE: 'worker', DATABASE_POOL_SIZE: '3' }).database.poolSize).toBe(3);
+    for (const name of [
+      'EXPORT_MAX_CONCURRENT',
+      'EXPORT_MAX_PER_TENANT',
+      'EXPORT_IDLE_TIMEOUT_SECONDS',
+      'LIVE_MAX_STREAMS',
+      'LIVE_MAX_STREAMS_PER_TENANT',
+    ]) {
+      expect(configurationError({ [name]: '0' }).problems).toEqual([
+        `${name} must not be less than 1 (got "0")`,
+      ]);
+    }
+  });
 });

@@ -11,6 +11,12 @@ export interface TokenBucketLimits {
   refillPerSecond: number;
 }
 
+/** How many of a kind (exports, live streams) may be open at once in a process: in all, and for one tenant. */
+export interface ConcurrencyLimits {
+  perProcess: number;
+  perTenant: number;
+}
+
 /** The typed configuration every other module reads; built once, from the environment, at boot. */
 export interface AppConfig {
   env: EnvironmentVariables['NODE_ENV'];
@@ -71,6 +77,12 @@ export interface AppConfig {
     authFailuresPerMinute: number;
     tenantCacheTtlMs: number;
   };
+  /** Position exports: each holds a database connection while it runs. */
+  exports: ConcurrencyLimits & {
+    /** How long a client may leave the next part of the file untaken before the export is cut. */
+    idleTimeoutMs: number;
+  };
+  liveStreams: ConcurrencyLimits;
 }
 
 /** The configuration once every value the process needs is known (see `resolveLocalDefaults`). */
@@ -104,6 +116,13 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
   }
   if (env.JWT_PRIVATE_KEY && !env.JWT_PUBLIC_KEY) {
     throw new ConfigurationError(['JWT_PRIVATE_KEY needs JWT_PUBLIC_KEY beside it']);
+  }
+  // A worker serves no exports: its pool may be sized for its writers alone.
+  if (env.ROLE !== 'worker' && env.EXPORT_MAX_CONCURRENT >= env.DATABASE_POOL_SIZE) {
+    throw new ConfigurationError([
+      `EXPORT_MAX_CONCURRENT (${env.EXPORT_MAX_CONCURRENT}) must be below DATABASE_POOL_SIZE ` +
+        `(${env.DATABASE_POOL_SIZE}): running exports would leave no database connection for the rest`,
+    ]);
   }
   return {
     env: env.NODE_ENV,
@@ -155,5 +174,11 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       authFailuresPerMinute: env.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
       tenantCacheTtlMs: env.RATE_LIMIT_TENANT_CACHE_TTL * 1000,
     },
+    exports: {
+      perProcess: env.EXPORT_MAX_CONCURRENT,
+      perTenant: env.EXPORT_MAX_PER_TENANT,
+      idleTimeoutMs: env.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
+    },
+    liveStreams: { perProcess: env.LIVE_MAX_STREAMS, perTenant: env.LIVE_MAX_STREAMS_PER_TENANT },
   };
 }

@@ -277,6 +277,44 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(86_400)
   READY_MAX_QUEUE_AGE_SECONDS = 0;
+
+  /**
+   * Position exports (csv, gpx, geojson) running at once in a process: each holds a database
+   * connection for as long as its client takes to read the file, so it must stay below
+   * DATABASE_POOL_SIZE (checked by `loadConfig`).
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(499)
+  EXPORT_MAX_CONCURRENT = 4;
+
+  /** Of those, how many one tenant may run at once (counted per process). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(499)
+  EXPORT_MAX_PER_TENANT = 2;
+
+  /** Seconds an export waits for its client to take more of the file before cutting it. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EXPORT_IDLE_TIMEOUT_SECONDS = 30;
+
+  /** Live streams open at once in a process, and for one tenant (counted per process). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LIVE_MAX_STREAMS = 1000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LIVE_MAX_STREAMS_PER_TENANT = 50;
 }
 
 /** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */

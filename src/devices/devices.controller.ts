@@ -7,7 +7,9 @@ import {
   ApiOperation,
   ApiParam,
   ApiProduces,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiAuth, CurrentPrincipal } from '../auth/decorators';
@@ -72,12 +74,21 @@ export class DevicesController {
       '`{"deviceId","kind","event":{…}}`, as soon as it is committed, from any process. ' +
       'A heartbeat comment every LIVE_HEARTBEAT_SECONDS (default 15) keeps it open. Reconnect with ' +
       '`Last-Event-ID` (browsers do) to receive what was missed, within the newest 10,000 ' +
-      'messages of the tenant; if that window was exceeded an `event: gap` says so first.',
+      'messages of the tenant; if that window was exceeded an `event: gap` says so first. ' +
+      'A tenant may hold LIVE_MAX_STREAMS_PER_TENANT streams open (default 50), a server ' +
+      'LIVE_MAX_STREAMS (default 1000).',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this id' })
   @ApiOkResponse({ description: 'An endless text/event-stream' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: `deviceId` is not a device of this tenant' })
+  @ApiTooManyRequestsResponse({
+    description: 'RATE_LIMITED: the tenant has as many streams open as it may (Retry-After)',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'SERVICE_UNAVAILABLE: the server has as many streams open as it allows (Retry-After)',
+  })
   stream(
     @CurrentPrincipal() principal: ApiPrincipal,
     @Query() query: DeviceStreamQueryDto,
@@ -109,12 +120,22 @@ export class DevicesController {
       '`format=json` (default): a keyset page in the envelope (`limit` default 1000, max 10000). ' +
       '`geojson` (a FeatureCollection: the track of fixed positions as a LineString, then every ' +
       'position as a Point), `csv` and `gpx`: a file of the whole window, streamed. Positions ' +
-      'without a GPS fix are included, `fix: false` (in GPX `<fix>none</fix>`), unless `fixOnly`.',
+      'without a GPS fix are included, `fix: false` (in GPX `<fix>none</fix>`), unless `fixOnly`. ' +
+      'A tenant runs at most EXPORT_MAX_PER_TENANT files at once (default 2), a server ' +
+      'EXPORT_MAX_CONCURRENT (default 4); a client that takes nothing of the file for ' +
+      'EXPORT_IDLE_TIMEOUT_SECONDS (default 30) is cut. CSV text cells that a spreadsheet would ' +
+      "run as a formula (starting with =, +, -, @, tab or CR) start with a ' (OWASP).",
   })
   @DEVICE_ID
   @ApiProduces('application/json', 'application/geo+json', 'text/csv', 'application/gpx+xml')
   @ApiOkResponse({ type: PositionPageDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no such device in this tenant' })
+  @ApiTooManyRequestsResponse({
+    description: 'RATE_LIMITED: the tenant runs as many exports as it may (Retry-After)',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'SERVICE_UNAVAILABLE: the server runs as many exports as it allows (Retry-After)',
+  })
   async positions(
     @CurrentPrincipal() principal: ApiPrincipal,
     @Param('deviceId') deviceId: string,

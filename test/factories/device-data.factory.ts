@@ -72,3 +72,28 @@ export async function storeDeviceData(
     },
   ]);
 }
+
+/**
+ * `count` positions of one device (created through the writer, with the first), a second apart
+ * from `start`, the rest inserted by one `generate_series` statement: hundreds of thousands take
+ * seconds, where the writer would take minutes. Each has an address, as exports write it.
+ */
+export async function storeManyPositions(
+  testApp: TestApp,
+  tenantId: string,
+  deviceId: string,
+  count: number,
+  start = '2026-04-01T00:00:00Z',
+): Promise<void> {
+  await storeDeviceData(testApp, tenantId, { positions: [position(deviceId, start)] });
+  await testApp.dataSource.query(
+    `INSERT INTO positions (device_id, recorded_at, eventcode, tenant_id, received_at, source, fix,
+       lat, lon, altitude, speed, heading, satellites, ignition, accuracy, odometer, address)
+     SELECT d.id, $3::timestamptz + i * interval '1 second', '101', d.tenant_id, now(),
+       'telemetry', true, -34.6 + i / 1e6, -58.38 + i / 1e6, 25, i % 90, 180, 12, true, 3.5,
+       125430 + i, 'Av. Corrientes ' || i
+     FROM devices d, generate_series(1, $4::int - 1) AS i
+     WHERE d.tenant_id = $1 AND d.external_id = $2`,
+    [tenantId, deviceId, start, count],
+  );
+}

@@ -25,10 +25,22 @@ const COLUMNS: readonly (keyof PositionDto)[] = [
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** RFC 4180: empty for null, JSON for objects, quoted when the text holds a comma, quote or line break. */
+/**
+ * The first characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as
+ * a formula, which can run commands or send data away (`=cmd|' /C calc'!A0`, `=HYPERLINK(…)`).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: empty for null, JSON for objects, quoted when the text holds a comma, quote or line
+ * break. A text cell (a string of the position, such as `address`) that starts like a formula is
+ * prefixed with a single quote, as OWASP recommends against CSV injection, so that a spreadsheet
+ * shows it as text. Numbers are JSON numbers and never prefixed: -34.6 stays a number.
+ */
 function cell(value: PositionDto[keyof PositionDto]): string {
   if (value === null) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

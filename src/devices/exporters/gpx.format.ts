@@ -9,7 +9,15 @@ const XML_ESCAPES: Record<string, string> = {
   "'": '&apos;',
 };
 
-const escapeXml = (text: string) => text.replace(/[&<>"']/g, (char) => XML_ESCAPES[char]);
+/**
+ * What XML 1.0 has no place for, not even escaped: control characters other than tab, LF and CR,
+ * lone surrogates, U+FFFE and U+FFFF. Stored texts may hold them (written before ingestion refused
+ * them); each becomes U+FFFD, so the file stays well-formed and shows that a character was lost.
+ */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+const escapeXml = (text: string) =>
+  text.replace(NOT_XML_CHAR, '\uFFFD').replace(/[&<>"']/g, (char) => XML_ESCAPES[char]);
 
 /**
  * A GPX 1.1 track point, children in the order the schema requires (ele, time, type, fix, sat).

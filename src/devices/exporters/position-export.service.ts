@@ -1,11 +1,14 @@
-import { Injectable, Logger, StreamableFile } from '@nestjs/common';
+import { Inject, Injectable, Logger, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { PoolClient } from 'pg';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { onConsumerStall } from '../../common/consumer-stall';
 import { ApiError } from '../../common/errors/api-error';
 import { sendApiError } from '../../common/errors/api-exception.filter';
+import { TenantSlots } from '../../common/tenant-slots';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import {
   EXPORT_CURSOR,
   EXPORT_TRANSACTION,
@@ -33,6 +36,17 @@ export const EXPORT_FORMATS: Record<Exclude<PositionFormat, 'json'>, PositionExp
 /** Rows fetched per round trip: large enough to keep PostgreSQL busy, small enough to stay flat. */
 const BATCH_ROWS = 1000;
 
+/** A refused export's Retry-After: a month of one device takes a few seconds to export. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** Why an export was cut: its client stopped taking the file. */
+class ClientStalledError extends Error {
+  constructor(idleMs: number) {
+    super(`The client took nothing of the file for ${idleMs / 1000} s`);
+    this.name = 'ClientStalledError';
+  }
+}
+
 const fileName = (deviceId: string, extension: string) =>
   `${deviceId.replace(/[^A-Za-z0-9._-]/g, '_')}-positions.${extension}`;
 
@@ -42,15 +56,27 @@ const fileName = (deviceId: string, extension: string) =>
  * socket, so memory stays flat whatever the window. Passes over the rows share one REPEATABLE
  * READ snapshot (GeoJSON reads twice: the track, then the points), so a file never mixes two
  * states of the history.
+ *
+ * A running export holds a pool connection for as long as its client takes to read the file, so
+ * the exports of a process, and of a tenant in it, are capped (EXPORT_MAX_CONCURRENT,
+ * EXPORT_MAX_PER_TENANT), below the pool's size: whatever exports do, the other requests and the
+ * workers' writes keep connections. A client that stops reading is cut after
+ * EXPORT_IDLE_TIMEOUT_SECONDS, which gives its connection and its slot back.
  */
 @Injectable()
 export class PositionExportService {
   private readonly logger = new Logger(PositionExportService.name);
+  private readonly slots: TenantSlots;
+  private readonly idleTimeoutMs: number;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queries: DevicesQueryService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.slots = new TenantSlots('position exports', config.exports, RETRY_AFTER_SECONDS);
+    this.idleTimeoutMs = config.exports.idleTimeoutMs;
+  }
 
   async export(
     tenantId: string,
@@ -70,15 +96,28 @@ export class PositionExportService {
       );
     }
     const filter = positionFilter(query);
-    const rowId = await this.queries.deviceRowId(tenantId, deviceId);
-    const format = EXPORT_FORMATS[formatName];
-    const body = Readable.from(this.document(rowId, deviceId, filter, format), {
-      objectMode: false,
-    });
-    return new StreamableFile(body, {
-      type: format.contentType,
-      disposition: `attachment; filename="${fileName(deviceId, format.extension)}"`,
-    }).setErrorHandler((error, response) => this.failed(error, response as Response));
+    // Taken before any connection (the device lookup's too): a refused export costs the pool nothing.
+    const release = this.slots.take(tenantId);
+    try {
+      const rowId = await this.queries.deviceRowId(tenantId, deviceId);
+      const format = EXPORT_FORMATS[formatName];
+      const document = onConsumerStall(
+        this.document(rowId, deviceId, filter, format),
+        this.idleTimeoutMs,
+        () => body.destroy(new ClientStalledError(this.idleTimeoutMs)),
+      );
+      const body: Readable = Readable.from(document, { objectMode: false });
+      // A stream closes once its document has given the connection back, however it ended: done,
+      // failed, cut, or destroyed when the client went (then perhaps never started).
+      body.once('close', release);
+      return new StreamableFile(body, {
+        type: format.contentType,
+        disposition: `attachment; filename="${fileName(deviceId, format.extension)}"`,
+      }).setErrorHandler((error, response) => this.failed(error, response as Response));
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   /**
@@ -90,7 +129,11 @@ export class PositionExportService {
       sendApiError(error, response.req, response);
       return;
     }
-    this.logger.error({ err: error }, 'Position export failed after it started; connection cut');
+    if (error instanceof ClientStalledError) {
+      this.logger.warn(`Position export cut: ${error.message}`);
+    } else {
+      this.logger.error({ err: error }, 'Position export failed after it started; connection cut');
+    }
     response.destroy();
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiError } from '../../common/errors/api-error';
+import { TenantSlots, type ReleaseSlot } from '../../common/tenant-slots';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { DevicesQueryService } from '../devices-query.service';
 import { LiveEventBus, compareLiveIds, isLiveId, type LiveMessage } from './live-message';
@@ -13,6 +14,9 @@ const RETRY_MS = 2000;
  * without bound; the client reconnects with Last-Event-ID and catches up from the replay window.
  */
 const MAX_BACKLOG_BYTES = 1024 * 1024;
+
+/** A refused stream's Retry-After: a slot frees when another stream of the tenant closes. */
+const RETRY_AFTER_SECONDS = 10;
 
 const frame = (message: LiveMessage) =>
   `id: ${message.id}\nevent: ${message.type}\ndata: ${message.data}\n\n`;
@@ -28,21 +32,40 @@ export interface StreamRequest {
  * before the replay of what the client missed (Last-Event-ID), and whatever arrives meanwhile is
  * held, then sent after the replay without repeats: ids increase, so "after the last id sent" is
  * the whole rule.
+ *
+ * Each open stream holds a subscription, a timer and a socket, so a process serves at most
+ * LIVE_MAX_STREAMS of them, and a tenant at most LIVE_MAX_STREAMS_PER_TENANT; the slot is taken
+ * before anything else and given back when the stream closes, whoever closes it.
  */
 @Injectable()
 export class DeviceStreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeviceStreamService.name);
   private readonly open = new Set<Response>();
+  private readonly slots: TenantSlots;
 
   constructor(
     private readonly bus: LiveEventBus,
     private readonly queries: DevicesQueryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.slots = new TenantSlots('live streams', config.liveStreams, RETRY_AFTER_SECONDS);
+  }
 
-  async stream(
+  async stream(request: StreamRequest, response: Response): Promise<void> {
+    const release = this.slots.take(request.tenantId);
+    // Released by the stream's close once it has opened; until then by a failure to open it.
+    try {
+      await this.serve(request, response, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private async serve(
     { tenantId, deviceId, lastEventId }: StreamRequest,
     response: Response,
+    release: ReleaseSlot,
   ): Promise<void> {
     // Narrowing to a device another tenant owns is a 404, as everywhere else.
     if (deviceId !== undefined) await this.queries.deviceRowId(tenantId, deviceId);
@@ -82,6 +105,7 @@ export class DeviceStreamService implements BeforeApplicationShutdown {
       clearInterval(heartbeat);
       unsubscribe();
       this.open.delete(response);
+      release();
     };
     response.once('close', close);
     // The client may have gone while the subscription was being made.
