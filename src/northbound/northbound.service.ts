@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TenantPrincipal } from '../auth/principal';
 import { ApiError } from '../common/errors/api-error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { NorthboundSink } from './northbound-sink';
 import type { DroppedValue } from './northbound.queue';
 import { readTrackerMessage } from './tracker-message.reader';
@@ -19,13 +20,20 @@ export interface ReceivedMessage {
 export class NorthboundService {
   private readonly logger = new Logger(NorthboundService.name);
 
-  constructor(private readonly sink: NorthboundSink) {}
+  constructor(
+    private readonly sink: NorthboundSink,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async accept(tenant: TenantPrincipal, received: ReceivedMessage): Promise<DroppedValue[]> {
     if (!received.isJson) {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
     }
-    const { reading, message, warnings } = readTrackerMessage(received.body, received.receivedAt);
+    const { reading, message, warnings } = readTrackerMessage(
+      received.body,
+      received.receivedAt,
+      this.config.deviceTime,
+    );
     await this.sink.submit({
       tenantId: tenant.tenantId,
       requestId: received.requestId,

@@ -23,7 +23,6 @@ import { STORABLE_TEXT } from '../../common/validation/storable-text';
 import {
   CELL_MODES,
   LOCATION_TYPES,
-  MAX_CLOCK_SKEW_SECONDS,
   TRACKER_ALERTS,
   type CellMode,
   type LocationType,
@@ -32,22 +31,20 @@ import {
 /** Ints and floats alike: the tracker prints integral floats without a decimal point. */
 const IsFiniteNumber = () => IsNumber({ allowNaN: false, allowInfinity: false });
 
-/** Unix seconds (int or float), not negative and not beyond the allowed clock skew. */
+/**
+ * Unix seconds (int or float), not negative. Whether the time is plausible (the configured
+ * device-time window) is judged by `tracker-message.reader.ts`.
+ */
 function IsUnixSeconds(): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name: 'isUnixSeconds',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: {
-        message: `$property must be Unix seconds, from 0 to at most ${MAX_CLOCK_SKEW_SECONDS / 60} minutes ahead of the server's clock`,
-      },
+      options: { message: '$property must be Unix seconds, a number from 0 on' },
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'number' &&
-          Number.isFinite(value) &&
-          value >= 0 &&
-          value <= Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS,
+          typeof value === 'number' && Number.isFinite(value) && value >= 0,
       },
     });
 }
