@@ -113,7 +113,13 @@ describe('readTrackerMessage', () => {
     ['a number', 42, 'trackerId must be a string'],
     ['empty', '', expect.stringContaining('longer')],
     ['too long', 'a'.repeat(65), expect.stringContaining('shorter')],
-    ['holding NUL', 'a\u0000', expect.stringContaining('NUL')],
+    ['holding NUL', 'a\u0000', expect.stringContaining('control characters')],
+    ['holding U+0001', 'a\u0001b', expect.stringContaining('control characters')],
+    ['holding a vertical tab', 'a\u000bb', expect.stringContaining('control characters')],
+    ['holding a line feed', 'a\nb', expect.stringContaining('control characters')],
+    ['holding DEL', 'a\u007f', expect.stringContaining('control characters')],
+    ['holding a C1 control', '\u0085a', expect.stringContaining('control characters')],
+    ['holding U+009F', 'a\u009f', expect.stringContaining('control characters')],
   ])('refuses a trackerId that is %s, naming it', (_label, trackerId, message) => {
     expect(refusal({ ...MESSAGE, trackerId }).details).toEqual([{ field: 'trackerId', message }]);
   });
@@ -197,6 +203,12 @@ describe('readTrackerMessage', () => {
     );
     const ahead = read({ ...MESSAGE, timestamp: NOW / 1000 + 300 });
     expect(ahead.warnings).toEqual([]);
+  });
+
+  it('accepts a trackerId of any other printable text', () => {
+    for (const trackerId of ['a b', 'ü-ñ_é', '\u00a0x', '\u{1F600}', 'x'.repeat(64)]) {
+      expect(read({ ...MESSAGE, trackerId }).reading.trackerId).toBe(trackerId);
+    }
   });
 
   describe('judges device times by the configured window', () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { ApiError, type ValidationIssue } from '../common/errors/api-error';
 import { MAX_VALIDATION_ISSUES } from '../common/errors/validation';
+import { DEVICE_ID_TEXT, DEVICE_ID_TEXT_MESSAGE } from '../common/validation/storable-text';
 import { APP_CONFIG, type AppConfig, type DeviceTimeWindow } from '../config/app-config';
 import { EVENT_CODE_LIST } from './event-codes';
 import { TELEMETRY_POINT_SCHEMA, type TelemetryPoint } from './telemetry-point.schema';
@@ -57,7 +58,12 @@ function describe(error: ErrorObject): ValidationIssue {
     case 'minLength':
       return issue(field, 'must not be empty');
     case 'pattern':
-      return issue(field, 'must not contain NUL characters or unpaired surrogates');
+      return issue(
+        field,
+        params.pattern === DEVICE_ID_TEXT.source
+          ? DEVICE_ID_TEXT_MESSAGE
+          : 'must not contain NUL characters or unpaired surrogates',
+      );
     case 'minimum':
     case 'maximum':
       return issue(field, `must be ${String(params.comparison)} ${String(params.limit)}`);

@@ -262,6 +262,16 @@ function mutationsFor(field: string): Mutation[] {
       emoji(max + 1),
       '\u0000',
       'a\u0000b',
+      '\u0001',
+      'a\u000bb',
+      '\u001f',
+      '\t',
+      'a\r\nb',
+      '\u007f',
+      'a\u0085',
+      '\u009f',
+      '\u00a0',
+      'a\u2028b',
       '\ud800',
       'a\udc00b',
       '\udc00\ud800',
@@ -572,9 +582,22 @@ describe('TelemetryBatchValidator agrees with TelemetryPointDto', () => {
     expect(expectAgreement({ ...EXAMPLES[1], datetime: '1970-01-01T00:00:00' }, '1970')).toBe(true);
   });
 
+  it('names control characters in an IMEI, and still takes them in an address', () => {
+    for (const imei of ['35209308123\u00014567', '\u000b352093081234567', '35209308\u009f']) {
+      expect(validatorVerdict({ ...EXAMPLES[1], imei })).toEqual({
+        valid: false,
+        fields: ['imei'],
+      });
+      expect(dtoVerdict({ ...EXAMPLES[1], imei })).toEqual({ valid: false, fields: ['imei'] });
+    }
+    expect(expectAgreement({ ...EXAMPLES[1], address: 'Av.\tCorrientes\n1234' }, 'address')).toBe(
+      true,
+    );
+  });
+
   describe('random points (seeded)', () => {
     // No variation selectors here: they hit a known divergence (see above).
-    const CHARSET = '0123456789-+.eETZ: x\u0000\ud800\udc00\u0301\u{1F600}';
+    const CHARSET = '0123456789-+.eETZ: x\u0000\u000b\u0085\ud800\udc00\u0301\u{1F600}';
 
     function randomPoint(random: () => number): Point {
       const int = (n: number) => Math.floor(random() * n);

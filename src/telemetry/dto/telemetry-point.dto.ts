@@ -14,7 +14,11 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional';
-import { STORABLE_TEXT } from '../../common/validation/storable-text';
+import {
+  DEVICE_ID_TEXT,
+  DEVICE_ID_TEXT_MESSAGE,
+  STORABLE_TEXT,
+} from '../../common/validation/storable-text';
 import { DEFAULT_DEVICE_TIME_WINDOW } from '../../config/app-config';
 import { EVENT_CODE_LIST } from '../event-codes';
 import {
@@ -50,7 +54,7 @@ export class TelemetryPointDto {
   @IsString()
   @MinLength(1)
   @MaxLength(50)
-  @Matches(STORABLE_TEXT)
+  @Matches(DEVICE_ID_TEXT, { message: `$property ${DEVICE_ID_TEXT_MESSAGE}` })
   imei!: string;
 
   @ApiProperty({ enum: EVENT_CODE_LIST, example: '101', description: 'Event code' })
