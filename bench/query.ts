@@ -162,7 +162,7 @@ async function seed(client: Client, tenantId: string): Promise<Seed> {
     await client.query(`ALTER TABLE positions DROP CONSTRAINT ${name}`);
   }
   for (const { name } of indexes) await client.query(`DROP INDEX ${name}`);
-  // The month's own partition, as the data-lifecycle job gives any month with data.
+  // The month's own partition, as the data-lifecycle job gives each month of its calendar window.
   const month = monthPartition(monthOf(new Date(MONTH_START)))!;
   await client.query(
     `CREATE TABLE ${month.name} PARTITION OF positions FOR VALUES FROM ('${month.from}') TO ('${month.to}')`,

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { TenantsService } from '../src/auth/tenants.service';
 import { MIGRATIONS, buildDataSourceOptions } from '../src/database/data-source-options';
 import { DataLifecycleService, LIFECYCLE_LOCK_KEY } from '../src/lifecycle/data-lifecycle.service';
-import { monthOf, monthPartition, monthsFrom } from '../src/lifecycle/position-partitions';
+import { monthOf, monthPartition, monthsAround } from '../src/lifecycle/position-partitions';
 import { position, storeDeviceData, track } from './factories/device-data.factory';
 import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
 import { randomImei } from './factories/telemetry.factory';
@@ -56,11 +56,11 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
     return { tenant, tenantId: await tenantIdOf(testApp, tenant.tenant) };
   };
 
-  it('partitions this month and the months ahead, keeping any other month in a default partition', async () => {
+  it('partitions a calendar window (the month before, this one, three ahead), beside a default partition', async () => {
     const report = await lifecycle.run(now);
     expect(report).not.toBeNull();
     const names = await partitions();
-    for (const month of monthsFrom(now, 4)) {
+    for (const month of monthsAround(now, 1, 3)) {
       expect(names).toContain(`positions_${month.replace('-', '_')}`);
     }
     expect(names).toContain('positions_default');
@@ -86,7 +86,7 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
     expect(await lifecycle.run(now)).not.toBeNull();
   });
 
-  it('stores a point of any time, then moves a month out of the default partition into its own', async () => {
+  it('keeps a month outside the window in the default partition, and moves it once the window reaches it', async () => {
     const { tenantId } = await fleet('Old Replays');
     const imei = randomImei();
     await storeDeviceData(testApp, tenantId, {
@@ -104,9 +104,26 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
       `positions_${monthOf(now).replace('-', '_')}`,
     ]);
 
+    // Today's run: 2019 is outside the calendar window, whatever rows it holds.
     const report = await lifecycle.run(now);
-    expect(report?.partitionsCreated).toEqual(['2019-05', '2019-06']);
-    expect(report?.rowsMoved).toBe(3);
+    expect(report?.partitionsCreated).toEqual([]);
+    expect((await storedIn(imei)).map((row) => row.partition)).toEqual([
+      'positions_default',
+      'positions_default',
+      'positions_default',
+      `positions_${monthOf(now).replace('-', '_')}`,
+    ]);
+
+    // The job as it ran in May 2019: its window gives May and June their partitions, rows moved.
+    const then = await lifecycle.run(new Date('2019-05-15T12:00:00Z'));
+    expect(then?.partitionsCreated).toEqual([
+      '2019-04',
+      '2019-05',
+      '2019-06',
+      '2019-07',
+      '2019-08',
+    ]);
+    expect(then?.rowsMoved).toBe(3);
     expect((await storedIn(imei)).map((row) => row.partition)).toEqual([
       'positions_2019_05',
       'positions_2019_05',

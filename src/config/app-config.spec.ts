@@ -39,8 +39,10 @@ describe('loadConfig', () => {
     expect(config.lifecycle).toEqual({
       retentionDays: undefined,
       partitionMonthsAhead: 3,
+      partitionMonthsBehind: 1,
       intervalMs: 3_600_000,
     });
+    expect(config.deviceTime).toEqual({ maxFutureMs: 600_000, maxAgeMs: undefined });
     expect(config.live.heartbeatMs).toBe(15_000);
     expect(config.readiness).toEqual({ maxQueueWaiting: 10_000, maxQueueAgeSeconds: 0 });
   });
@@ -75,10 +77,33 @@ describe('loadConfig', () => {
       loadConfig({
         RETENTION_DAYS: '400',
         PARTITION_MONTHS_AHEAD: '6',
+        PARTITION_MONTHS_BEHIND: '0',
         LIFECYCLE_INTERVAL_MINUTES: '0',
       }).lifecycle,
-    ).toEqual({ retentionDays: 400, partitionMonthsAhead: 6, intervalMs: 0 });
+    ).toEqual({
+      retentionDays: 400,
+      partitionMonthsAhead: 6,
+      partitionMonthsBehind: 0,
+      intervalMs: 0,
+    });
     expect(loadConfig({ RETENTION_DAYS: '' }).lifecycle.retentionDays).toBeUndefined();
+  });
+
+  it('reads the device-time window; an empty DEVICE_TIME_MAX_AGE_DAYS sets no floor', () => {
+    expect(
+      loadConfig({ DEVICE_TIME_MAX_FUTURE_SECONDS: '0', DEVICE_TIME_MAX_AGE_DAYS: '30' })
+        .deviceTime,
+    ).toEqual({ maxFutureMs: 0, maxAgeMs: 30 * 86_400_000 });
+    expect(loadConfig({ DEVICE_TIME_MAX_AGE_DAYS: '' }).deviceTime.maxAgeMs).toBeUndefined();
+    expect(configurationError({ DEVICE_TIME_MAX_FUTURE_SECONDS: '86401' }).problems).toEqual([
+      expect.stringContaining('DEVICE_TIME_MAX_FUTURE_SECONDS'),
+    ]);
+    expect(configurationError({ DEVICE_TIME_MAX_AGE_DAYS: '0' }).problems).toEqual([
+      expect.stringContaining('DEVICE_TIME_MAX_AGE_DAYS'),
+    ]);
+    expect(configurationError({ PARTITION_MONTHS_BEHIND: '13' }).problems).toEqual([
+      expect.stringContaining('PARTITION_MONTHS_BEHIND'),
+    ]);
   });
 
   it('reads the values an operator sets, converting numbers and booleans', () => {

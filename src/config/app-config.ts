@@ -6,6 +6,14 @@ export type JwtKeys =
   | { algorithm: 'HS256'; secret: string }
   | { algorithm: 'RS256'; publicKey: string; privateKey?: string };
 
+/** The device times FleetHub accepts, around the server's clock when a reading arrives. */
+export interface DeviceTimeWindow {
+  /** How far ahead of the server's clock (device clock skew). */
+  maxFutureMs: number;
+  /** How far behind it; undefined: no limit but the Unix epoch. */
+  maxAgeMs?: number;
+}
+
 export interface TokenBucketLimits {
   capacity: number;
   refillPerSecond: number;
@@ -58,10 +66,13 @@ export interface AppConfig {
     /** Server-wide retention of tenants without their own; undefined: forever. */
     retentionDays?: number;
     partitionMonthsAhead: number;
+    /** Months before the current one that have their partition; older months stay in the default one. */
+    partitionMonthsBehind: number;
     /** 0: the job never runs on its own. */
     intervalMs: number;
   };
   telemetry: { maxPoints: number };
+  deviceTime: DeviceTimeWindow;
   northbound: { basePath: string };
   live: { heartbeatMs: number };
   /** When `/health/ready` reports the queue backlog as a failure; 0 turns a limit off. */
@@ -105,6 +116,19 @@ function trustProxy(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
 }
+
+function deviceTimeWindow(env: EnvironmentVariables): DeviceTimeWindow {
+  return {
+    maxFutureMs: env.DEVICE_TIME_MAX_FUTURE_SECONDS * 1000,
+    maxAgeMs:
+      env.DEVICE_TIME_MAX_AGE_DAYS === undefined
+        ? undefined
+        : env.DEVICE_TIME_MAX_AGE_DAYS * 86_400_000,
+  };
+}
+
+/** The device-time window of the default configuration: the contract the request DTOs document. */
+export const DEFAULT_DEVICE_TIME_WINDOW = deviceTimeWindow(new EnvironmentVariables());
 
 export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   const env = validateEnvironment(processEnv);
@@ -154,9 +178,11 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     lifecycle: {
       retentionDays: env.RETENTION_DAYS,
       partitionMonthsAhead: env.PARTITION_MONTHS_AHEAD,
+      partitionMonthsBehind: env.PARTITION_MONTHS_BEHIND,
       intervalMs: env.LIFECYCLE_INTERVAL_MINUTES * 60_000,
     },
     telemetry: { maxPoints: env.TELEMETRY_MAX_POINTS },
+    deviceTime: deviceTimeWindow(env),
     northbound: { basePath: env.NORTHBOUND_BASE_PATH },
     live: { heartbeatMs: env.LIVE_HEARTBEAT_SECONDS * 1000 },
     readiness: {

@@ -161,6 +161,16 @@ export class EnvironmentVariables {
   @Max(24)
   PARTITION_MONTHS_AHEAD = 3;
 
+  /**
+   * Months before the current one that always have their positions partition. Rows of a month
+   * outside this calendar window stay in the default partition: device times never create one.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(12)
+  PARTITION_MONTHS_BEHIND = 1;
+
   /** Minutes between two runs of the data-lifecycle job (partitions, retention); 0: never. */
   @Transform(toInteger)
   @IsInt()
@@ -198,6 +208,22 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(10000)
   TELEMETRY_MAX_POINTS = 1000;
+
+  /** Seconds a device time may lie ahead of the server's clock (device clock skew). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  DEVICE_TIME_MAX_FUTURE_SECONDS = 600;
+
+  /** Days a device time may lie behind the server's clock; unset: any time from 1970 on. */
+  @Transform(emptyToUndefined)
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  DEVICE_TIME_MAX_AGE_DAYS?: number;
 
   /** Path the Asset Trackers' `/data` is mounted under (their CLOUD_REST_API_URL's path); empty: `/data`. */
   @Matches(/^(\/[A-Za-z0-9._~-]+)*$/, {

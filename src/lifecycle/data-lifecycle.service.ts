@@ -10,7 +10,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { KEEP_FOREVER } from '../auth/tenants.service';
 import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
 import { PartitionMaintainer } from './partition-maintainer';
-import { monthPartition, monthsFrom, type Month } from './position-partitions';
+import { monthPartition, monthsAround, type Month } from './position-partitions';
 import { RetentionEnforcer, type DeletedRows } from './retention-enforcer';
 
 /** Any fixed 64-bit number: one process of the fleet runs the job at a time. */
@@ -29,7 +29,10 @@ export interface LifecycleReport {
 
 /**
  * The data-lifecycle job, run by workers (and by the single process of the embedded default):
- * keeps the monthly partitions of `positions` created ahead, and applies each tenant's retention.
+ * keeps a calendar window of monthly partitions of `positions` (PARTITION_MONTHS_BEHIND months
+ * before the current one to PARTITION_MONTHS_AHEAD after it), and applies each tenant's retention.
+ * Rows of a month outside the window stay in the default partition, kept and deleted like any
+ * other: a batch dated across decades adds no partition, so no input slows every tenant's queries.
  * Data older than every tenant's retention goes by whole partitions; a tenant that keeps less
  * than the others loses its older rows in small batches. Runs at start-up, then every
  * LIFECYCLE_INTERVAL_MINUTES, under an advisory lock so one process of the fleet does it.
@@ -111,11 +114,11 @@ export class DataLifecycleService implements OnApplicationBootstrap, BeforeAppli
 
     const partitions = new PartitionMaintainer(runner);
     const existing = new Set(await partitions.months());
-    const wanted = new Set([
-      ...monthsFrom(now, this.config.lifecycle.partitionMonthsAhead + 1),
-      ...(await partitions.monthsInDefault()).filter((month) => !expired(month)),
-    ]);
-    for (const month of [...wanted].sort()) {
+    const { partitionMonthsBehind, partitionMonthsAhead } = this.config.lifecycle;
+    const wanted = monthsAround(now, partitionMonthsBehind, partitionMonthsAhead).filter(
+      (month) => !expired(month),
+    );
+    for (const month of wanted) {
       if (existing.has(month) || this.stopping) continue;
       await this.deferOnLockTimeout(report, month, async () => {
         const moved = await partitions.create(month);

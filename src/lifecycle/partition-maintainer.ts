@@ -30,15 +30,6 @@ export class PartitionMaintainer {
       .sort();
   }
 
-  /** Months with rows waiting in the default partition. */
-  async monthsInDefault(): Promise<Month[]> {
-    const rows = (await this.runner.query(
-      `SELECT DISTINCT to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month
-       FROM ${POSITIONS_DEFAULT_PARTITION}`,
-    )) as { month: Month }[];
-    return rows.map((row) => row.month).sort();
-  }
-
   /**
    * Gives a month its partition, moving that month's rows out of the default partition in the same
    * transaction (PostgreSQL refuses a partition whose rows are still in the default one).

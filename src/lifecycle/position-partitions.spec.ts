@@ -1,4 +1,10 @@
-import { monthOf, monthOfPartition, monthPartition, monthsFrom } from './position-partitions';
+import {
+  monthOf,
+  monthOfPartition,
+  monthPartition,
+  monthsAround,
+  monthsFrom,
+} from './position-partitions';
 
 describe('monthly positions partitions', () => {
   it('bound a month from its first instant (UTC) to the first of the next', () => {
@@ -35,5 +41,17 @@ describe('monthly positions partitions', () => {
       '2027-03',
     ]);
     expect(monthOf(new Date('2026-04-30T23:59:59.999Z'))).toBe('2026-04');
+  });
+
+  it('span a calendar window around a month, across years', () => {
+    expect(monthsAround(new Date('2027-01-31T23:59:59Z'), 2, 3)).toEqual([
+      '2026-11',
+      '2026-12',
+      '2027-01',
+      '2027-02',
+      '2027-03',
+      '2027-04',
+    ]);
+    expect(monthsAround(new Date('2026-06-01T00:00:00Z'), 0, 0)).toEqual(['2026-06']);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The monthly partitions of `positions`: `positions_YYYY_MM` holds device times from the first of
  * the month (UTC) up to the first of the next; `positions_default` takes a row of any month
- * without a partition of its own, so no point is ever refused for its time.
+ * without a partition of its own, so no point is ever refused for its time. Which months have a
+ * partition is decided by the calendar (a window around the current month), never by the device
+ * times stored: no input can multiply the partitions every query plans over.
  */
 export const POSITIONS_DEFAULT_PARTITION = 'positions_default';
 
@@ -48,10 +50,15 @@ export function monthOf(instant: Date): Month {
 
 /** `count` months from the month of `instant` on, that one included. */
 export function monthsFrom(instant: Date, count: number): Month[] {
+  return monthsAround(instant, 0, count - 1);
+}
+
+/** The month of `instant` with the `before` months before it and the `after` months after it. */
+export function monthsAround(instant: Date, before: number, after: number): Month[] {
   const year = instant.getUTCFullYear();
   const month = instant.getUTCMonth();
-  return Array.from({ length: count }, (_, offset) =>
-    utcMonthStart(year, month + offset).slice(0, 7),
+  return Array.from({ length: before + 1 + after }, (_, offset) =>
+    utcMonthStart(year, month - before + offset).slice(0, 7),
   );
 }
 

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TenantPrincipal } from '../auth/principal';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { NorthboundSink } from './northbound-sink';
 import type { DroppedValue } from './northbound.queue';
 import { readTrackerMessage } from './tracker-message.reader';
@@ -16,10 +17,17 @@ export interface ReceivedMessage {
 export class NorthboundService {
   private readonly logger = new Logger(NorthboundService.name);
 
-  constructor(private readonly sink: NorthboundSink) {}
+  constructor(
+    private readonly sink: NorthboundSink,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async accept(tenant: TenantPrincipal, received: ReceivedMessage): Promise<DroppedValue[]> {
-    const { reading, message, warnings } = readTrackerMessage(received.body, received.receivedAt);
+    const { reading, message, warnings } = readTrackerMessage(
+      received.body,
+      received.receivedAt,
+      this.config.deviceTime,
+    );
     await this.sink.submit({
       tenantId: tenant.tenantId,
       requestId: received.requestId,

@@ -38,6 +38,3 @@ export function isNoFixSentinel(location: { timestamp: number; accuracy?: number
     (location.accuracy !== undefined && location.accuracy >= NO_FIX_ACCURACY)
   );
 }
-
-/** How far ahead of the server's clock a device time may lie before it is taken as impossible. */
-export const MAX_CLOCK_SKEW_SECONDS = 10 * 60;

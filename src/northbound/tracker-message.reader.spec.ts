@@ -1,15 +1,12 @@
 import 'reflect-metadata';
 import { ApiError } from '../common/errors/api-error';
+import { DEFAULT_DEVICE_TIME_WINDOW, type DeviceTimeWindow } from '../config/app-config';
 import { MAX_JSON_DEPTH, toStoredJson } from './stored-json';
 import { readTrackerMessage } from './tracker-message.reader';
 
-/**
- * The DTO judges "ahead of the server's clock" by `Date.now()`: the clock is frozen at NOW for the
- * whole file, and NOW is also each message's arrival.
- */
+/** Each message's arrival: device times are judged against it. */
 const NOW = Date.parse('2026-06-15T12:00:00.000Z');
-beforeAll(() => jest.spyOn(Date, 'now').mockReturnValue(NOW));
-afterAll(() => jest.restoreAllMocks());
+const DAY_S = 86_400;
 
 /** The reference `gnss-in-motion` body. */
 const MESSAGE = {
@@ -25,7 +22,8 @@ const MESSAGE = {
 
 type Body = Record<string, unknown>;
 
-const read = (body: unknown) => readTrackerMessage(body, NOW);
+const read = (body: unknown, window: DeviceTimeWindow = DEFAULT_DEVICE_TIME_WINDOW) =>
+  readTrackerMessage(body, NOW, window);
 const withLocation = (change: Body): Body => ({
   ...MESSAGE,
   location: { ...MESSAGE.location, ...change },
@@ -115,7 +113,13 @@ describe('readTrackerMessage', () => {
     ['a number', 42, 'trackerId must be a string'],
     ['empty', '', expect.stringContaining('longer')],
     ['too long', 'a'.repeat(65), expect.stringContaining('shorter')],
-    ['holding NUL', 'a\u0000', expect.stringContaining('NUL')],
+    ['holding NUL', 'a\u0000', expect.stringContaining('control characters')],
+    ['holding U+0001', 'a\u0001b', expect.stringContaining('control characters')],
+    ['holding a vertical tab', 'a\u000bb', expect.stringContaining('control characters')],
+    ['holding a line feed', 'a\nb', expect.stringContaining('control characters')],
+    ['holding DEL', 'a\u007f', expect.stringContaining('control characters')],
+    ['holding a C1 control', '\u0085a', expect.stringContaining('control characters')],
+    ['holding U+009F', 'a\u009f', expect.stringContaining('control characters')],
   ])('refuses a trackerId that is %s, naming it', (_label, trackerId, message) => {
     expect(refusal({ ...MESSAGE, trackerId }).details).toEqual([{ field: 'trackerId', message }]);
   });
@@ -199,6 +203,86 @@ describe('readTrackerMessage', () => {
     );
     const ahead = read({ ...MESSAGE, timestamp: NOW / 1000 + 300 });
     expect(ahead.warnings).toEqual([]);
+  });
+
+  it('accepts a trackerId of any other printable text', () => {
+    for (const trackerId of ['a b', 'ü-ñ_é', '\u00a0x', '\u{1F600}', 'x'.repeat(64)]) {
+      expect(read({ ...MESSAGE, trackerId }).reading.trackerId).toBe(trackerId);
+    }
+  });
+
+  describe('judges device times by the configured window', () => {
+    /** No more than a minute ahead, no more than 30 days old. */
+    const narrow: DeviceTimeWindow = { maxFutureMs: 60_000, maxAgeMs: 30 * DAY_S * 1000 };
+    const recent = NOW / 1000 - DAY_S;
+    const old = NOW / 1000 - 31 * DAY_S;
+    const fresh = {
+      ...MESSAGE,
+      timestamp: recent,
+      location: { ...MESSAGE.location, timestamp: recent },
+      cellInfo: { ...MESSAGE.cellInfo, timestamp: recent },
+      gnssInfo: { ...MESSAGE.gnssInfo, timestamp: recent },
+    };
+
+    it('keeps every time inside it', () => {
+      expect(read(fresh, narrow).warnings).toEqual([]);
+    });
+
+    it('dates a message by its arrival when its timestamp is older than the floor', () => {
+      const result = read({ ...fresh, timestamp: old }, narrow);
+      expect(result.reading.recordedAt).toBe(new Date(NOW).toISOString());
+      expect(result.warnings).toEqual([
+        {
+          field: 'timestamp',
+          message:
+            'timestamp must not be more than 30 days in the past; the message is dated by its arrival',
+        },
+      ]);
+    });
+
+    it('stores no position when the location is older than the floor, and says so', () => {
+      const result = read({ ...fresh, location: { ...fresh.location, timestamp: old } }, narrow);
+      expect(result.reading.location).toBeNull();
+      expect(result.warnings.map((warning) => warning.field)).toEqual([
+        'location.timestamp',
+        'location',
+      ]);
+    });
+
+    it('drops a cell or GNSS time outside it, alone', () => {
+      const result = read(
+        {
+          ...fresh,
+          cellInfo: { ...fresh.cellInfo, timestamp: old },
+          gnssInfo: { ...fresh.gnssInfo, timestamp: NOW / 1000 + 61 },
+        },
+        narrow,
+      );
+      expect(result.warnings).toEqual([
+        {
+          field: 'cellInfo.timestamp',
+          message: 'timestamp must not be more than 30 days in the past',
+        },
+        {
+          field: 'gnssInfo.timestamp',
+          message: 'timestamp must not be more than 1 minute in the future',
+        },
+      ]);
+      expect(result.reading.cellInfo).toEqual({ ...fresh.cellInfo, timestamp: undefined });
+      expect(result.reading.location).not.toBeNull();
+    });
+
+    it('still takes location timestamp 0 as the no-fix sentinel, silently', () => {
+      const result = read({ ...fresh, location: { ...fresh.location, timestamp: 0 } }, narrow);
+      expect(result.reading.location).toBeNull();
+      expect(result.warnings).toEqual([]);
+    });
+
+    it('applies its own skew: 2 minutes ahead passes the default window, not a 1-minute one', () => {
+      const ahead = { ...fresh, timestamp: NOW / 1000 + 120 };
+      expect(read(ahead).warnings).toEqual([]);
+      expect(read(ahead, narrow).warnings.map((warning) => warning.field)).toEqual(['timestamp']);
+    });
   });
 
   it('stores unknown keys and keeps their values out of the reading', () => {

@@ -2,6 +2,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ApiError } from '../common/errors/api-error';
 import { MAX_VALIDATION_ISSUES, flattenValidationErrors } from '../common/errors/validation';
+import { deviceTimeProblem } from '../common/validation/device-time';
+import type { DeviceTimeWindow } from '../config/app-config';
 import { TrackerMessageDto } from './dto/tracker-message.dto';
 import type { DroppedValue, TrackerLocation, TrackerReading } from './northbound.queue';
 import { MAX_JSON_DEPTH, TooDeepError, storableText, toStoredJson } from './stored-json';
@@ -23,12 +25,17 @@ const isTrackerAlert = (value: unknown): value is TrackerAlert =>
  * Turns a posted body into a reading. The tracker never resends what was refused, so only a body
  * that cannot be stored at all is refused (400): not a JSON object, no usable `trackerId`, nested
  * deeper than MAX_JSON_DEPTH. Any other impossible value of a known key is dropped, on its own,
- * with a warning; the rest of the message is kept. What a drop costs:
+ * with a warning; the rest of the message is kept. A device time outside the device-time window
+ * (around `receivedAt`) is impossible too. What a drop costs:
  * - `timestamp`: the message is dated by its arrival;
  * - `location.timestamp`, `location.lat`, or both `lng` and `lon`: no position;
  * - one alert: that alert; any other field: that field.
  */
-export function readTrackerMessage(body: unknown, receivedAt: number): ReadTrackerMessage {
+export function readTrackerMessage(
+  body: unknown,
+  receivedAt: number,
+  window: DeviceTimeWindow,
+): ReadTrackerMessage {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError('VALIDATION_ERROR', 'The body must be a JSON object: one tracker message');
   }
@@ -36,9 +43,10 @@ export function readTrackerMessage(body: unknown, receivedAt: number): ReadTrack
   const stored = storedJson(body);
 
   const dto = plainToInstance(TrackerMessageDto, body, { excludeExtraneousValues: true });
-  const issues = flattenValidationErrors(validateSync(dto, { stopAtFirstError: true })).map(
+  const invalid = flattenValidationErrors(validateSync(dto, { stopAtFirstError: true })).map(
     ({ field = '', message }): DroppedValue => ({ field, message }),
   );
+  const issues = [...invalid, ...implausibleTimes(dto, invalid, receivedAt, window)];
   const trackerIdIssues = issues.filter((issue) => issue.field === 'trackerId');
   if (trackerIdIssues.length > 0) {
     throw new ApiError(
@@ -101,6 +109,34 @@ export function readTrackerMessage(body: unknown, receivedAt: number): ReadTrack
     message: stored.text,
     warnings: [...stored.repairs, ...warnings].slice(0, MAX_VALIDATION_ISSUES),
   };
+}
+
+/** Where a message holds device times (Unix seconds). */
+const DEVICE_TIMES: [field: string, read: (dto: TrackerMessageDto) => unknown][] = [
+  ['timestamp', (dto) => dto.timestamp],
+  ['location.timestamp', (dto) => dto.location?.timestamp],
+  ['cellInfo.timestamp', (dto) => dto.cellInfo?.timestamp],
+  ['gnssInfo.timestamp', (dto) => dto.gnssInfo?.timestamp],
+];
+
+/** The device times that are valid Unix seconds but lie outside the device-time window. */
+function implausibleTimes(
+  dto: TrackerMessageDto,
+  invalid: DroppedValue[],
+  receivedAt: number,
+  window: DeviceTimeWindow,
+): DroppedValue[] {
+  const failed = new Set(invalid.map((issue) => issue.field));
+  const issues: DroppedValue[] = [];
+  for (const [field, read] of DEVICE_TIMES) {
+    const seconds = read(dto);
+    if (typeof seconds !== 'number' || failed.has(field)) continue;
+    // 0 in a location is the no-fix sentinel, not a time.
+    if (field === 'location.timestamp' && seconds === 0) continue;
+    const problem = deviceTimeProblem(seconds * 1000, receivedAt, window);
+    if (problem) issues.push({ field, message: `${field.replace(/^.*\./, '')} ${problem}` });
+  }
+  return issues;
 }
 
 function storedJson(body: object) {

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { ApiError, type ValidationIssue } from '../common/errors/api-error';
 import { MAX_VALIDATION_ISSUES } from '../common/errors/validation';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DEVICE_ID_TEXT, DEVICE_ID_TEXT_MESSAGE } from '../common/validation/storable-text';
+import { APP_CONFIG, type AppConfig, type DeviceTimeWindow } from '../config/app-config';
 import { EVENT_CODE_LIST } from './event-codes';
 import { TELEMETRY_POINT_SCHEMA, type TelemetryPoint } from './telemetry-point.schema';
 import { datetimeProblem, isCoordinate, isNonNegativeDecimal } from './telemetry-point.rules';
@@ -10,8 +11,8 @@ import { datetimeProblem, isCoordinate, isNonNegativeDecimal } from './telemetry
 type SemanticRule = (value: string, now: number) => string | undefined;
 
 /** The string fields whose content the JSON schema cannot judge, and how to judge them. */
-const SEMANTIC_RULES: [keyof TelemetryPoint, SemanticRule][] = [
-  ['datetime', datetimeProblem],
+const semanticRules = (window: DeviceTimeWindow): [keyof TelemetryPoint, SemanticRule][] => [
+  ['datetime', (v, now) => datetimeProblem(v, now, window)],
   [
     'latitude',
     (v) => (isCoordinate(v, 90) ? undefined : 'must be a decimal number from -90 to 90'),
@@ -57,7 +58,12 @@ function describe(error: ErrorObject): ValidationIssue {
     case 'minLength':
       return issue(field, 'must not be empty');
     case 'pattern':
-      return issue(field, 'must not contain NUL characters or unpaired surrogates');
+      return issue(
+        field,
+        params.pattern === DEVICE_ID_TEXT.source
+          ? DEVICE_ID_TEXT_MESSAGE
+          : 'must not contain NUL characters or unpaired surrogates',
+      );
     case 'minimum':
     case 'maximum':
       return issue(field, `must be ${String(params.comparison)} ${String(params.limit)}`);
@@ -78,12 +84,14 @@ export class TelemetryBatchValidator {
   /** Collects every error: run only to explain a rejection. */
   private readonly explainShape: ValidateFunction;
   private readonly maxPoints: number;
+  private readonly semanticRules: [keyof TelemetryPoint, SemanticRule][];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const schema = { type: 'array', items: TELEMETRY_POINT_SCHEMA };
     this.isValidShape = new Ajv({ allErrors: false }).compile(schema);
     this.explainShape = new Ajv({ allErrors: true }).compile(schema);
     this.maxPoints = config.telemetry.maxPoints;
+    this.semanticRules = semanticRules(config.deviceTime);
   }
 
   validate(body: unknown, now: number): TelemetryPoint[] {
@@ -122,7 +130,7 @@ export class TelemetryBatchValidator {
     const issues: ValidationIssue[] = [];
     for (let index = 0; index < points.length; index++) {
       const point = points[index];
-      for (const [field, rule] of SEMANTIC_RULES) {
+      for (const [field, rule] of this.semanticRules) {
         const value = point[field];
         if (typeof value !== 'string' || skip?.has(`${index}/${field}`)) continue;
         const message = rule(value, now);

@@ -11,8 +11,9 @@ import { TelemetryBatchValidator } from './telemetry-batch.validator';
 /**
  * The compiled hot-path validator (ajv + shared rules) and the class-validator DTO must give the
  * same verdict on every point, and name the same failing fields. The DTO reads `Date.now()` for
- * its "not more than 10 minutes ahead" rule, so the clock is frozen at NOW for the whole file and
- * the validator is handed the same NOW: the future-date cases below are relative to it.
+ * its "not more than 10 minutes ahead" rule (the default device-time window), so the clock is
+ * frozen at NOW for the whole file and the validator, on the default configuration, is handed the
+ * same NOW: the future-date cases below are relative to it.
  */
 const NOW = Date.parse('2026-06-15T12:00:00.000Z');
 const MINUTE = 60_000;
@@ -261,6 +262,16 @@ function mutationsFor(field: string): Mutation[] {
       emoji(max + 1),
       '\u0000',
       'a\u0000b',
+      '\u0001',
+      'a\u000bb',
+      '\u001f',
+      '\t',
+      'a\r\nb',
+      '\u007f',
+      'a\u0085',
+      '\u009f',
+      '\u00a0',
+      'a\u2028b',
       '\ud800',
       'a\udc00b',
       '\udc00\ud800',
@@ -546,9 +557,47 @@ describe('TelemetryBatchValidator agrees with TelemetryPointDto', () => {
     });
   });
 
+  it('the validator judges datetimes by its configured window; the DTO documents the default', () => {
+    const narrow = new TelemetryBatchValidator(
+      loadConfig({ DEVICE_TIME_MAX_FUTURE_SECONDS: '0', DEVICE_TIME_MAX_AGE_DAYS: '30' }),
+    );
+    const verdict = (datetime: string) => {
+      try {
+        narrow.validate([{ ...EXAMPLES[1], datetime }], NOW);
+        return 'accepted';
+      } catch (error) {
+        return (error as ApiError).details;
+      }
+    };
+    expect(verdict(isoSeconds(NOW))).toBe('accepted');
+    expect(verdict(isoSeconds(NOW - 30 * 24 * 60 * MINUTE))).toBe('accepted');
+    expect(verdict(isoSeconds(NOW - 30 * 24 * 60 * MINUTE - 1000))).toEqual([
+      { index: 0, field: 'datetime', message: 'must not be more than 30 days in the past' },
+    ]);
+    expect(verdict(isoSeconds(NOW + 1000))).toEqual([
+      { index: 0, field: 'datetime', message: 'must not be more than 0 seconds in the future' },
+    ]);
+    // The default window, as the DTO has it: from 1970 on, up to 10 minutes ahead.
+    expect(dtoVerdict({ ...EXAMPLES[1], datetime: '1970-01-01T00:00:00' }).valid).toBe(true);
+    expect(expectAgreement({ ...EXAMPLES[1], datetime: '1970-01-01T00:00:00' }, '1970')).toBe(true);
+  });
+
+  it('names control characters in an IMEI, and still takes them in an address', () => {
+    for (const imei of ['35209308123\u00014567', '\u000b352093081234567', '35209308\u009f']) {
+      expect(validatorVerdict({ ...EXAMPLES[1], imei })).toEqual({
+        valid: false,
+        fields: ['imei'],
+      });
+      expect(dtoVerdict({ ...EXAMPLES[1], imei })).toEqual({ valid: false, fields: ['imei'] });
+    }
+    expect(expectAgreement({ ...EXAMPLES[1], address: 'Av.\tCorrientes\n1234' }, 'address')).toBe(
+      true,
+    );
+  });
+
   describe('random points (seeded)', () => {
     // No variation selectors here: they hit a known divergence (see above).
-    const CHARSET = '0123456789-+.eETZ: x\u0000\ud800\udc00\u0301\u{1F600}';
+    const CHARSET = '0123456789-+.eETZ: x\u0000\u000b\u0085\ud800\udc00\u0301\u{1F600}';
 
     function randomPoint(random: () => number): Point {
       const int = (n: number) => Math.floor(random() * n);

@@ -1,3 +1,4 @@
+import { DEFAULT_DEVICE_TIME_WINDOW } from '../config/app-config';
 import { datetimeProblem, parsePointDatetime } from './telemetry-point.rules';
 
 describe('parsePointDatetime', () => {
@@ -37,17 +38,36 @@ describe('parsePointDatetime', () => {
 
 describe('datetimeProblem', () => {
   const now = Date.UTC(2026, 3, 4, 12, 0, 0);
+  const window = DEFAULT_DEVICE_TIME_WINDOW;
 
-  it('accepts a point up to 10 minutes ahead of the server clock', () => {
-    expect(datetimeProblem('2026-04-04T12:10:00', now)).toBeUndefined();
-    expect(datetimeProblem('2026-04-04T12:10:01', now)).toBe(
+  it('accepts a point up to 10 minutes ahead of the server clock, by default', () => {
+    expect(datetimeProblem('2026-04-04T12:10:00', now, window)).toBeUndefined();
+    expect(datetimeProblem('2026-04-04T12:10:01', now, window)).toBe(
       'must not be more than 10 minutes in the future',
     );
   });
 
+  it('accepts any time from 1970 on, by default', () => {
+    expect(datetimeProblem('1970-01-01T00:00:00', now, window)).toBeUndefined();
+  });
+
+  it('judges the time by the window it is given', () => {
+    const narrow = { maxFutureMs: 0, maxAgeMs: 30 * 86_400_000 };
+    expect(datetimeProblem('2026-04-04T12:00:00', now, narrow)).toBeUndefined();
+    expect(datetimeProblem('2026-04-04T12:00:00.001', now, narrow)).toBe(
+      'must not be more than 0 seconds in the future',
+    );
+    expect(datetimeProblem('2026-03-05T12:00:00', now, narrow)).toBeUndefined();
+    expect(datetimeProblem('2026-03-05T11:59:59.999', now, narrow)).toBe(
+      'must not be more than 30 days in the past',
+    );
+  });
+
   it('shows the expected form when a zone is given', () => {
-    expect(datetimeProblem('2026-04-04T12:00:00Z', now)).toContain('send "2026-04-04T12:00:00"');
-    expect(datetimeProblem('2026-04-04T12:00:00+0200', now)).toContain(
+    expect(datetimeProblem('2026-04-04T12:00:00Z', now, window)).toContain(
+      'send "2026-04-04T12:00:00"',
+    );
+    expect(datetimeProblem('2026-04-04T12:00:00+0200', now, window)).toContain(
       'send "2026-04-04T12:00:00"',
     );
   });

@@ -1,3 +1,6 @@
+import { deviceTimeProblem } from '../common/validation/device-time';
+import type { DeviceTimeWindow } from '../config/app-config';
+
 /**
  * The rules of a telemetry point beyond JSON types, shared by the compiled hot-path validator and
  * the class-validator DTO so the two cannot drift apart.
@@ -7,9 +10,6 @@
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?$/;
 const DECIMAL = /^-?\d{1,3}(\.\d{1,20})?$/;
 const NON_NEGATIVE_DECIMAL = /^\d{1,30}(\.\d{1,30})?$/;
-
-/** How far ahead of the server's clock a point's datetime may lie (device clock skew). */
-export const MAX_FUTURE_SKEW_MS = 10 * 60 * 1000;
 
 export const DATETIME_FORMAT_MESSAGE =
   'must be an ISO 8601 date-time without a timezone, like "2026-04-04T14:30:00" (UTC is assumed)';
@@ -46,18 +46,19 @@ export function parsePointDatetime(value: string): number | undefined {
   return Date.UTC(year, month - 1, day, hour, minute, second, millis);
 }
 
-/** Why a datetime is unacceptable, or undefined when it is fine. */
-export function datetimeProblem(value: string, now: number): string | undefined {
+/** Why a datetime is unacceptable (its form, or outside the device-time window), or undefined. */
+export function datetimeProblem(
+  value: string,
+  now: number,
+  window: DeviceTimeWindow,
+): string | undefined {
   const instant = parsePointDatetime(value);
   if (instant === undefined) {
     return /(Z|[+-]\d{2}:?\d{2})$/.test(value)
       ? `must not carry a timezone: send "${value.replace(/(Z|[+-]\d{2}:?\d{2})$/, '')}" (UTC is assumed)`
       : DATETIME_FORMAT_MESSAGE;
   }
-  if (instant > now + MAX_FUTURE_SKEW_MS) {
-    return 'must not be more than 10 minutes in the future';
-  }
-  return undefined;
+  return deviceTimeProblem(instant, now, window);
 }
 
 export function isCoordinate(value: string, limit: 90 | 180): boolean {

@@ -1,4 +1,5 @@
 import type { SchemaObject } from 'ajv';
+import { DEVICE_ID_TEXT, STORABLE_TEXT } from '../common/validation/storable-text';
 import { EVENT_CODE_LIST } from './event-codes';
 
 /** A telemetry point as it arrives: the spec's fields, JSON types and limits. */
@@ -20,10 +21,11 @@ export interface TelemetryPoint {
   address?: string;
 }
 
-/** Text PostgreSQL can store: no NUL, no unpaired UTF-16 surrogate (ajv compiles patterns with the `u` flag). */
-const STORABLE_TEXT = '^[^\\u0000\\uD800-\\uDFFF]*$';
-
-/** The structural half of the point contract, compiled by ajv; `telemetry-point.rules.ts` holds the rest. */
+/**
+ * The structural half of the point contract, compiled by ajv; `telemetry-point.rules.ts` holds the
+ * rest. Its patterns are the shared regular expressions' sources: ajv compiles them with the `u`
+ * flag, as they are written.
+ */
 export const TELEMETRY_POINT_SCHEMA: SchemaObject = {
   type: 'object',
   additionalProperties: false,
@@ -39,7 +41,7 @@ export const TELEMETRY_POINT_SCHEMA: SchemaObject = {
     'heading',
   ],
   properties: {
-    imei: { type: 'string', minLength: 1, maxLength: 50, pattern: STORABLE_TEXT },
+    imei: { type: 'string', minLength: 1, maxLength: 50, pattern: DEVICE_ID_TEXT.source },
     eventcode: { type: 'string', maxLength: 20, enum: EVENT_CODE_LIST },
     fix: { type: 'boolean' },
     datetime: { type: 'string', maxLength: 40 },
@@ -53,6 +55,6 @@ export const TELEMETRY_POINT_SCHEMA: SchemaObject = {
     accuracy: { type: 'string', maxLength: 30 },
     odometer: { type: 'string', maxLength: 50 },
     horometer: { type: 'number', minimum: 0 },
-    address: { type: 'string', maxLength: 500, pattern: STORABLE_TEXT },
+    address: { type: 'string', maxLength: 500, pattern: STORABLE_TEXT.source },
   },
 };

@@ -19,11 +19,29 @@ const TIMESTAMP =
   /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
 
 /**
+ * The instants a query may name: the years 0001 to 9999, UTC. PostgreSQL refuses year 0 (and
+ * every client can print these), so an out-of-range time is the caller's 400, not a failed query.
+ */
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+/** UTC offsets span -12:00 to +14:00 in the world's zones; PostgreSQL refuses more than ±15:59. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+const OFFSET = /[+-](\d{2}):(\d{2})$/;
+
+function isPlausibleOffset(value: string): boolean {
+  const offset = OFFSET.exec(value);
+  if (!offset) return true;
+  const [hours, minutes] = [Number(offset[1]), Number(offset[2])];
+  return minutes < 60 && hours * 60 + minutes <= MAX_OFFSET_MINUTES;
+}
+
+/**
  * The instant a valid `TIMESTAMP` names, with an explicit zone, as text PostgreSQL parses exactly
- * (microseconds); undefined for anything else, impossible dates included.
+ * (microseconds); undefined for anything else: impossible dates, offsets beyond ±14:00, instants
+ * outside the years 0001 to 9999.
  */
 export function toUtcTimestamp(value: string): string | undefined {
-  if (!TIMESTAMP.test(value)) return undefined;
+  if (!TIMESTAMP.test(value) || !isPlausibleOffset(value)) return undefined;
   const dateOnly = value.length === 10;
   const zoned = dateOnly
     ? `${value}T00:00:00Z`
@@ -31,7 +49,7 @@ export function toUtcTimestamp(value: string): string | undefined {
       ? value
       : `${value}Z`;
   const millis = Date.parse(zoned);
-  if (Number.isNaN(millis)) return undefined;
+  if (Number.isNaN(millis) || millis < EARLIEST || millis > LATEST) return undefined;
   // Date.parse rolls impossible dates over (Feb 30 → Mar 2); a calendar check refuses them.
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
   const calendar = new Date(Date.UTC(year, month - 1, day));
@@ -53,7 +71,8 @@ export function IsUtcTimestamp(options?: ValidationOptions): PropertyDecorator {
             typeof value === 'string' && toUtcTimestamp(value) !== undefined,
           defaultMessage: () =>
             '$property must be an ISO 8601 date-time such as 2026-04-04T14:30:00Z ' +
-            '(no zone means UTC) or a date such as 2026-04-04',
+            '(no zone means UTC; an offset within ±14:00) or a date such as 2026-04-04, ' +
+            'from the year 0001 to 9999',
         },
       },
       options,

@@ -19,11 +19,10 @@ import {
 } from 'class-validator';
 import type { DroppedValue } from '../northbound.queue';
 import { IsOptional } from '../../common/validation/is-optional';
-import { STORABLE_TEXT } from '../../common/validation/storable-text';
+import { DEVICE_ID_TEXT, DEVICE_ID_TEXT_MESSAGE } from '../../common/validation/storable-text';
 import {
   CELL_MODES,
   LOCATION_TYPES,
-  MAX_CLOCK_SKEW_SECONDS,
   TRACKER_ALERTS,
   type CellMode,
   type LocationType,
@@ -32,22 +31,20 @@ import {
 /** Ints and floats alike: the tracker prints integral floats without a decimal point. */
 const IsFiniteNumber = () => IsNumber({ allowNaN: false, allowInfinity: false });
 
-/** Unix seconds (int or float), not negative and not beyond the allowed clock skew. */
+/**
+ * Unix seconds (int or float), not negative. Whether the time is plausible (the configured
+ * device-time window) is judged by `tracker-message.reader.ts`.
+ */
 function IsUnixSeconds(): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name: 'isUnixSeconds',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: {
-        message: `$property must be Unix seconds, from 0 to at most ${MAX_CLOCK_SKEW_SECONDS / 60} minutes ahead of the server's clock`,
-      },
+      options: { message: '$property must be Unix seconds, a number from 0 on' },
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'number' &&
-          Number.isFinite(value) &&
-          value >= 0 &&
-          value <= Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS,
+          typeof value === 'number' && Number.isFinite(value) && value >= 0,
       },
     });
 }
@@ -201,7 +198,7 @@ export class TrackerMessageDto {
   @ApiProperty({ example: '600a0002d7026715', maxLength: 64, description: 'The imp device id' })
   @MinLength(1)
   @MaxLength(64)
-  @Matches(STORABLE_TEXT, { message: '$property must not contain NUL or lone surrogates' })
+  @Matches(DEVICE_ID_TEXT, { message: `$property ${DEVICE_ID_TEXT_MESSAGE}` })
   @IsString()
   trackerId!: string;
 

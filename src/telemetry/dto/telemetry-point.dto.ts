@@ -14,7 +14,12 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional';
-import { STORABLE_TEXT } from '../../common/validation/storable-text';
+import {
+  DEVICE_ID_TEXT,
+  DEVICE_ID_TEXT_MESSAGE,
+  STORABLE_TEXT,
+} from '../../common/validation/storable-text';
+import { DEFAULT_DEVICE_TIME_WINDOW } from '../../config/app-config';
 import { EVENT_CODE_LIST } from '../event-codes';
 import {
   DATETIME_FORMAT_MESSAGE,
@@ -40,14 +45,16 @@ function satisfies(
 
 /**
  * One telemetry point, as the spec defines it. This class documents the contract (OpenAPI) and is
- * the reference the compiled hot-path validator is tested against.
+ * the reference the compiled hot-path validator is tested against; its datetime window is the
+ * default one (DEVICE_TIME_MAX_FUTURE_SECONDS, DEVICE_TIME_MAX_AGE_DAYS), the validator's the
+ * configured one.
  */
 export class TelemetryPointDto {
   @ApiProperty({ maxLength: 50, example: '352093081234567', description: 'Device IMEI identifier' })
   @IsString()
   @MinLength(1)
   @MaxLength(50)
-  @Matches(STORABLE_TEXT)
+  @Matches(DEVICE_ID_TEXT, { message: `$property ${DEVICE_ID_TEXT_MESSAGE}` })
   imei!: string;
 
   @ApiProperty({ enum: EVENT_CODE_LIST, example: '101', description: 'Event code' })
@@ -63,11 +70,16 @@ export class TelemetryPointDto {
   @ApiProperty({
     maxLength: 40,
     example: '2026-04-04T14:30:00',
-    description: 'Reading time, ISO 8601 without timezone (UTC), at most 10 minutes ahead',
+    description:
+      'Reading time, ISO 8601 without timezone (UTC), from 1970 on; by default at most 10 ' +
+      "minutes ahead of the server's clock (the operator may set another window)",
   })
   @IsString()
   @MaxLength(40)
-  @satisfies((value) => datetimeProblem(value, Date.now()) === undefined, DATETIME_FORMAT_MESSAGE)
+  @satisfies(
+    (value) => datetimeProblem(value, Date.now(), DEFAULT_DEVICE_TIME_WINDOW) === undefined,
+    DATETIME_FORMAT_MESSAGE,
+  )
   datetime!: string;
 
   @ApiProperty({ maxLength: 25, example: '-34.6037', description: 'Decimal degrees, -90..90' })
