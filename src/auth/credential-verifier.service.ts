@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { IsNull, Repository } from 'typeorm';
+import { ApiError } from '../common/errors/api-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
@@ -18,6 +19,19 @@ const userEntry = (userId: string) => `user:${userId}`;
 interface TenantRef {
   id: string;
   slug: string;
+}
+
+/**
+ * The answer when the credential store could not be asked (PostgreSQL down, its pool exhausted):
+ * the credential was not checked, so the caller must retry, not give up as it would on a 401.
+ */
+export function credentialsUncheckable(): ApiError {
+  return new ApiError(
+    'SERVICE_UNAVAILABLE',
+    'Credentials cannot be checked right now; retry shortly',
+    undefined,
+    { 'Retry-After': '1' },
+  );
 }
 
 /**
@@ -43,13 +57,23 @@ export class CredentialVerifier {
     this.cache = new LRUCache({ max: 10_000, ttl: Math.max(this.ttlMs, 1) });
   }
 
+  /** A lookup in the credential store; its failure means "not checked", never "wrong". */
+  private async ask<T>(lookup: () => Promise<T>): Promise<T> {
+    try {
+      return await lookup();
+    } catch (error) {
+      this.logger.warn(`Credentials could not be checked: ${String(error)}`);
+      throw credentialsUncheckable();
+    }
+  }
+
   private async cached<T extends object>(
     key: string,
     load: () => Promise<T | null>,
   ): Promise<T | null> {
     const hit = this.ttlMs > 0 ? (this.cache.get(key) as T | undefined) : undefined;
     if (hit) return hit;
-    const value = await load();
+    const value = await this.ask(load);
     if (value && this.ttlMs > 0) this.cache.set(key, value);
     return value;
   }
@@ -135,7 +159,9 @@ export class CredentialVerifier {
     username: string,
     password: string,
   ): Promise<VerifiedUser | null> {
-    const user = await this.users.findOne({ where: { tenantId, username, disabledAt: IsNull() } });
+    const user = await this.ask(() =>
+      this.users.findOne({ where: { tenantId, username, disabledAt: IsNull() } }),
+    );
     const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     return user && valid ? { id: user.id, tenantId: user.tenantId } : null;
   }

@@ -24,7 +24,7 @@ const credentialsDigest = (request: Request) =>
 /**
  * The dual-auth model of `/apidev/v1`: `Authorization: Bearer <jwt>`, `X-API-Key` and `tenant`,
  * all three belonging to the same tenant. A missing header is 400; anything wrong with a present
- * credential is one indistinct 401.
+ * credential is one indistinct 401; a credential that could not be checked is 503.
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
