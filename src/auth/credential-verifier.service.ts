@@ -99,7 +99,7 @@ export class CredentialVerifier {
   rememberPrincipal(
     credentials: string,
     principal: ApiPrincipal,
-    { apiKey, tokenExpiresAt }: { apiKey: string; tokenExpiresAt?: number },
+    { apiKey, tokenExpiresAt }: { apiKey: string; tokenExpiresAt: number },
   ): void {
     const restsOn = [
       tenantEntry(principal.tenantSlug),
@@ -109,7 +109,7 @@ export class CredentialVerifier {
     const ttl = Math.floor(
       Math.min(
         ...restsOn.map((key) => this.cache.getRemainingTTL(key)),
-        (tokenExpiresAt ?? Infinity) - Date.now(),
+        tokenExpiresAt - Date.now(),
       ),
     );
     if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl });

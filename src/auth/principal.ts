@@ -33,9 +33,9 @@ export interface VerifiedUser {
   tenantId: string;
 }
 
-/** A user proven by a token, and when that token stops being valid (epoch ms; none: no expiry). */
+/** A user proven by a token, and when that token stops being valid (epoch ms). */
 export interface TokenUser extends VerifiedUser {
-  tokenExpiresAt?: number;
+  tokenExpiresAt: number;
 }
 
 declare module 'express-serve-static-core' {
