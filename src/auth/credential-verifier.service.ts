@@ -148,7 +148,7 @@ export class CredentialVerifier {
     return this.cached(userEntry(userId), () =>
       this.users.findOne({
         where: { id: userId, disabledAt: IsNull() },
-        select: { id: true, tenantId: true },
+        select: { id: true, tenantId: true, role: true },
       }),
     );
   }
@@ -163,7 +163,7 @@ export class CredentialVerifier {
       this.users.findOne({ where: { tenantId, username, disabledAt: IsNull() } }),
     );
     const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    return user && valid ? { id: user.id, tenantId: user.tenantId } : null;
+    return user && valid ? { id: user.id, tenantId: user.tenantId, role: user.role } : null;
   }
 
   verifyNorthbound(username: string, password: string): Promise<TenantPrincipal | null> {

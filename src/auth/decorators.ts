@@ -10,17 +10,19 @@ import { ApiBasicAuth, ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiAuthGuard, ApiKeyGuard } from './guards/api-auth.guard';
 import { NorthboundAuthGuard, TwilioAuthGuard } from './guards/passport.guards';
+import { RolesGuard } from './guards/roles.guard';
 import type { ApiKeyPrincipal, ApiPrincipal, TenantPrincipal } from './principal';
 
 /**
- * JWT + API key + tenant header (the `/apidev/v1` dual-auth model), documented in OpenAPI.
+ * JWT + API key + tenant header (the `/apidev/v1` dual-auth model), documented in OpenAPI. The
+ * user's role must be one the route admits (`Roles`; without it, admin only): 403 otherwise.
  * `then`: guards that need the authenticated principal (e.g. a rate limit keyed on the user),
  * run in this order once authentication has passed. Listed here, in the same `UseGuards`, so the
  * order never depends on how decorators are stacked.
  */
 export const ApiAuth = (...then: Type<CanActivate>[]) =>
   applyDecorators(
-    UseGuards(ApiAuthGuard, ...then),
+    UseGuards(ApiAuthGuard, RolesGuard, ...then),
     ApiBearerAuth('jwt'),
     ApiSecurity('api-key'),
     ApiSecurity('tenant'),

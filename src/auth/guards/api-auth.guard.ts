@@ -44,7 +44,7 @@ export class ApiAuthGuard implements CanActivate {
     const tenant = await authenticateApiKey(this.verifier, this.apiKeyGuard, context);
     const user = request.jwtUser;
     if (!user || user.tenantId !== tenant.tenantId) throw invalidCredentials();
-    request.principal = { ...tenant, userId: user.id };
+    request.principal = { ...tenant, userId: user.id, role: user.role };
     this.verifier.rememberPrincipal(credentials, request.principal, {
       apiKey: request.header('X-API-Key')!,
       tokenExpiresAt: user.tokenExpiresAt,
