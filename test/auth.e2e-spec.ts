@@ -205,6 +205,7 @@ describe('auth', () => {
           tenantSlug: a.tenant,
           apiKeyId: expect.stringMatching(/^[0-9a-f-]{36}$/),
           userId: claimsOf(aToken).sub,
+          role: 'admin',
         },
         meta: {},
       });

@@ -1,6 +1,6 @@
 import type { TenantCredentials } from '../src/auth/tenants.service';
 import { apiHeaders, issueToken, tenantIdOf } from './factories/tenant.factory';
-import { UNAUTHORIZED } from './utils/api-envelope';
+import { UNAUTHORIZED, errorEnvelope } from './utils/api-envelope';
 import { runCli, type CliResult } from './utils/cli';
 import { PROBE_PATH, ProbeController } from './utils/probe.controller';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -112,6 +112,43 @@ describe('operator CLI (src/cli/main.ts, as a child process)', () => {
       expect((twilio.body as { data: { tenantId: string } }).data.tenantId).toBe(tenantId);
     });
 
+    it('user:create --role device makes a user that says, and may do, telemetry only', async () => {
+      const created = await cli(
+        'user:create',
+        '--tenant',
+        'cli-fleet',
+        '--username',
+        'tracker-7',
+        '--role',
+        'device',
+        '--json',
+      );
+      expect(created.code).toBe(0);
+      const device = JSON.parse(created.stdout) as { username: string; password: string };
+      const text = await cli(
+        'user:create',
+        '--tenant',
+        'cli-fleet',
+        '--username',
+        'tracker-8',
+        '--role',
+        'device',
+      );
+      expect(text.stdout).toContain(
+        'Role device: a tracker or gateway: obtain a token and POST /apidev/v1/telemetry, nothing else',
+      );
+
+      const headers = apiHeaders(
+        credentials,
+        await issueToken(testApp, { ...credentials, ...device }),
+      );
+      const read = await testApp.http.get(PROBE_PATH).set(headers);
+      expect(read.status).toBe(403);
+      expect(read.body).toEqual(
+        errorEnvelope('FORBIDDEN', 'Users of role "device" may not use this route'),
+      );
+    });
+
     it('apikey:revoke stops the key at once (AUTH_CACHE_TTL=0)', async () => {
       const headers = apiHeaders(credentials, await issueToken(testApp, credentials));
       await testApp.http.get(PROBE_PATH).set(headers).expect(200);
@@ -155,6 +192,14 @@ describe('operator CLI (src/cli/main.ts, as a child process)', () => {
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain('error: --name is required');
       expect(result.stderr).toContain('usage: npm run cli -- tenant:create --name <name>');
+    });
+
+    it('user:create without --username exits 1 with a usage that says what each role may do', async () => {
+      const result = await cli('user:create', '--tenant', 'cli-fleet', '--role', 'device');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('error: --username is required');
+      expect(result.stderr).toContain('--role admin (default): every /apidev/v1 route');
+      expect(result.stderr).toContain('--role device: a tracker or gateway');
     });
 
     it('tenant:create of an existing slug exits 1 and creates nothing', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { IsNull, Repository } from 'typeorm';
+import { ApiError } from '../common/errors/api-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
@@ -18,6 +19,19 @@ const userEntry = (userId: string) => `user:${userId}`;
 interface TenantRef {
   id: string;
   slug: string;
+}
+
+/**
+ * The answer when the credential store could not be asked (PostgreSQL down, its pool exhausted):
+ * the credential was not checked, so the caller must retry, not give up as it would on a 401.
+ */
+export function credentialsUncheckable(): ApiError {
+  return new ApiError(
+    'SERVICE_UNAVAILABLE',
+    'Credentials cannot be checked right now; retry shortly',
+    undefined,
+    { 'Retry-After': '1' },
+  );
 }
 
 /**
@@ -43,13 +57,23 @@ export class CredentialVerifier {
     this.cache = new LRUCache({ max: 10_000, ttl: Math.max(this.ttlMs, 1) });
   }
 
+  /** A lookup in the credential store; its failure means "not checked", never "wrong". */
+  private async ask<T>(lookup: () => Promise<T>): Promise<T> {
+    try {
+      return await lookup();
+    } catch (error) {
+      this.logger.warn(`Credentials could not be checked: ${String(error)}`);
+      throw credentialsUncheckable();
+    }
+  }
+
   private async cached<T extends object>(
     key: string,
     load: () => Promise<T | null>,
   ): Promise<T | null> {
     const hit = this.ttlMs > 0 ? (this.cache.get(key) as T | undefined) : undefined;
     if (hit) return hit;
-    const value = await load();
+    const value = await this.ask(load);
     if (value && this.ttlMs > 0) this.cache.set(key, value);
     return value;
   }
@@ -75,7 +99,7 @@ export class CredentialVerifier {
   rememberPrincipal(
     credentials: string,
     principal: ApiPrincipal,
-    { apiKey, tokenExpiresAt }: { apiKey: string; tokenExpiresAt?: number },
+    { apiKey, tokenExpiresAt }: { apiKey: string; tokenExpiresAt: number },
   ): void {
     const restsOn = [
       tenantEntry(principal.tenantSlug),
@@ -85,7 +109,7 @@ export class CredentialVerifier {
     const ttl = Math.floor(
       Math.min(
         ...restsOn.map((key) => this.cache.getRemainingTTL(key)),
-        (tokenExpiresAt ?? Infinity) - Date.now(),
+        tokenExpiresAt - Date.now(),
       ),
     );
     if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl });
@@ -124,7 +148,7 @@ export class CredentialVerifier {
     return this.cached(userEntry(userId), () =>
       this.users.findOne({
         where: { id: userId, disabledAt: IsNull() },
-        select: { id: true, tenantId: true },
+        select: { id: true, tenantId: true, role: true },
       }),
     );
   }
@@ -135,9 +159,11 @@ export class CredentialVerifier {
     username: string,
     password: string,
   ): Promise<VerifiedUser | null> {
-    const user = await this.users.findOne({ where: { tenantId, username, disabledAt: IsNull() } });
+    const user = await this.ask(() =>
+      this.users.findOne({ where: { tenantId, username, disabledAt: IsNull() } }),
+    );
     const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    return user && valid ? { id: user.id, tenantId: user.tenantId } : null;
+    return user && valid ? { id: user.id, tenantId: user.tenantId, role: user.role } : null;
   }
 
   verifyNorthbound(username: string, password: string): Promise<TenantPrincipal | null> {

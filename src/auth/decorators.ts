@@ -11,18 +11,20 @@ import type { Request } from 'express';
 import { JsonBodyGuard } from '../common/http/json-body.guard';
 import { ApiAuthGuard, ApiKeyGuard } from './guards/api-auth.guard';
 import { NorthboundAuthGuard, TwilioAuthGuard } from './guards/passport.guards';
+import { RolesGuard } from './guards/roles.guard';
 import type { ApiKeyPrincipal, ApiPrincipal, TenantPrincipal } from './principal';
 
 /**
  * JWT + API key + tenant header (the `/apidev/v1` dual-auth model), documented in OpenAPI.
- * Authentication comes first, then the body is read (`JsonBodyGuard`: never before), then
- * `then`: guards that need the authenticated principal and the body (e.g. token buckets keyed on
- * the user and costed by the batch), in this order. Listed here, in the same `UseGuards`, so the
+ * Authentication comes first; then the user's role must be one the route admits (`Roles`;
+ * without it, admin only: 403 otherwise); then the body is read (`JsonBodyGuard`: never before);
+ * then `then`: guards that need the authenticated principal and the body (e.g. token buckets keyed
+ * on the user and costed by the batch), in this order. Listed here, in the same `UseGuards`, so the
  * order never depends on how decorators are stacked.
  */
 export const ApiAuth = (...then: Type<CanActivate>[]) =>
   applyDecorators(
-    UseGuards(ApiAuthGuard, JsonBodyGuard, ...then),
+    UseGuards(ApiAuthGuard, RolesGuard, JsonBodyGuard, ...then),
     ApiBearerAuth('jwt'),
     ApiSecurity('api-key'),
     ApiSecurity('tenant'),

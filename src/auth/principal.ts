@@ -1,3 +1,5 @@
+import type { UserRole } from './entities/user.entity';
+
 /** A tenant proven by one of its API keys and the `tenant` header. */
 export interface ApiKeyPrincipal {
   tenantId: string;
@@ -8,6 +10,8 @@ export interface ApiKeyPrincipal {
 /** Who called an `/apidev/v1` route: a user (from the JWT) using one of its tenant's API keys. */
 export interface ApiPrincipal extends ApiKeyPrincipal {
   userId: string;
+  /** What the user may do (see `ROLE_ABILITIES`). */
+  role: UserRole;
 }
 
 /** A tenant authenticated by HTTP Basic (an Asset Tracker, or a Twilio-compatible API client). */
@@ -31,11 +35,12 @@ export interface VerifiedApiKey {
 export interface VerifiedUser {
   id: string;
   tenantId: string;
+  role: UserRole;
 }
 
-/** A user proven by a token, and when that token stops being valid (epoch ms; none: no expiry). */
+/** A user proven by a token, and when that token stops being valid (epoch ms). */
 export interface TokenUser extends VerifiedUser {
-  tokenExpiresAt?: number;
+  tokenExpiresAt: number;
 }
 
 declare module 'express-serve-static-core' {

@@ -5,7 +5,7 @@ import { ApiError } from '../common/errors/api-error';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
 import { TenantEntity } from './entities/tenant.entity';
-import { UserEntity, type UserRole } from './entities/user.entity';
+import { DEFAULT_USER_ROLE, UserEntity, type UserRole } from './entities/user.entity';
 import {
   generateAccountSid,
   generateApiKey,
@@ -146,7 +146,7 @@ export class TenantsService {
     return this.dataSource.getRepository(TenantEntity).count();
   }
 
-  async createUser(tenantSlug: string, username: string, role: UserRole = 'admin') {
+  async createUser(tenantSlug: string, username: string, role: UserRole = DEFAULT_USER_ROLE) {
     const tenant = await this.requireTenant(tenantSlug);
     const taken = await this.dataSource
       .getRepository(UserEntity)

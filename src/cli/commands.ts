@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { USER_ROLES, type UserRole } from '../auth/entities/user.entity';
+import { DEFAULT_USER_ROLE, USER_ROLES, type UserRole } from '../auth/entities/user.entity';
+import { ROLE_ABILITIES } from '../auth/roles';
 import {
   TenantsService,
   type TenantRateLimits,
@@ -111,9 +112,15 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'user:create': {
-    usage: `user:create --tenant <slug> --username <name> [--role ${USER_ROLES.join('|')}] [--json]`,
+    usage: [
+      `user:create --tenant <slug> --username <name> [--role ${USER_ROLES.join('|')}] [--json]`,
+      ...USER_ROLES.map(
+        (role) =>
+          `      --role ${role}${role === DEFAULT_USER_ROLE ? ' (default)' : ''}: ${ROLE_ABILITIES[role]}`,
+      ),
+    ].join('\n'),
     async run(app, options) {
-      const role = optional(options, 'role') ?? 'admin';
+      const role = optional(options, 'role') ?? DEFAULT_USER_ROLE;
       if (!USER_ROLES.includes(role as UserRole))
         throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
       const user = await tenants(app).createUser(
@@ -121,7 +128,13 @@ export const COMMANDS: Record<string, Command> = {
         required(options, 'username'),
         role as UserRole,
       );
-      return { json: user, text: `User created: ${user.username} / ${user.password}` };
+      return {
+        json: user,
+        text: [
+          `User created: ${user.username} / ${user.password}`,
+          `Role ${role}: ${ROLE_ABILITIES[role as UserRole]}.`,
+        ].join('\n'),
+      };
     },
   },
   'apikey:create': {

@@ -5,6 +5,36 @@ import { requestId } from './http/request-id';
 
 const QUIET_PATHS = ['/health', '/metrics'];
 
+/**
+ * Error fields that carry SQL or the values bound into it: TypeORM's QueryFailedError holds the
+ * statement, its parameters and the driver's error, and copies the driver's fields onto itself
+ * (a constraint violation's `detail` quotes the values). No log line holds them, at any level:
+ * the message, the SQLSTATE `code` and the stack say what failed and where.
+ */
+const QUERY_FIELDS = new Set([
+  'query',
+  'parameters',
+  'driverError',
+  'detail',
+  'where',
+  'internalQuery',
+]);
+
+/**
+ * pino's serialized error without `QUERY_FIELDS` (pino-http applies the standard serializer
+ * first; what was no error, e.g. a string under `err`, passes as it is).
+ */
+export function withoutQueryFields(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null || Array.isArray(error)) return error;
+  const kept: Record<string, unknown> = Object.fromEntries(
+    Object.entries(error).filter(([field]) => !QUERY_FIELDS.has(field)),
+  );
+  if (Array.isArray(kept.aggregateErrors)) {
+    kept.aggregateErrors = kept.aggregateErrors.map(withoutQueryFields);
+  }
+  return kept;
+}
+
 /** Structured JSON logs with the request id on every line, credentials redacted. */
 export function loggerParams(config: AppConfig): Params {
   return {
@@ -31,6 +61,7 @@ export function loggerParams(config: AppConfig): Params {
           url: request.url,
         }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+        err: withoutQueryFields,
       },
     },
   };

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { ApiError, type ValidationIssue } from '../common/errors/api-error';
 import { MAX_VALIDATION_ISSUES } from '../common/errors/validation';
-import { DEVICE_ID_TEXT, DEVICE_ID_TEXT_MESSAGE } from '../common/validation/storable-text';
+import { PRINTABLE_TEXT, PRINTABLE_TEXT_MESSAGE } from '../common/validation/storable-text';
 import { APP_CONFIG, type AppConfig, type DeviceTimeWindow } from '../config/app-config';
 import { EVENT_CODE_LIST } from './event-codes';
 import { TELEMETRY_POINT_SCHEMA, type TelemetryPoint } from './telemetry-point.schema';
@@ -60,8 +60,8 @@ function describe(error: ErrorObject): ValidationIssue {
     case 'pattern':
       return issue(
         field,
-        params.pattern === DEVICE_ID_TEXT.source
-          ? DEVICE_ID_TEXT_MESSAGE
+        params.pattern === PRINTABLE_TEXT.source
+          ? PRINTABLE_TEXT_MESSAGE
           : 'must not contain NUL characters or unpaired surrogates',
       );
     case 'minimum':

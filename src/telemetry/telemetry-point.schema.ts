@@ -1,5 +1,5 @@
 import type { SchemaObject } from 'ajv';
-import { DEVICE_ID_TEXT, STORABLE_TEXT } from '../common/validation/storable-text';
+import { PRINTABLE_TEXT, STORABLE_TEXT } from '../common/validation/storable-text';
 import { EVENT_CODE_LIST } from './event-codes';
 
 /** A telemetry point as it arrives: the spec's fields, JSON types and limits. */
@@ -41,7 +41,7 @@ export const TELEMETRY_POINT_SCHEMA: SchemaObject = {
     'heading',
   ],
   properties: {
-    imei: { type: 'string', minLength: 1, maxLength: 50, pattern: DEVICE_ID_TEXT.source },
+    imei: { type: 'string', minLength: 1, maxLength: 50, pattern: PRINTABLE_TEXT.source },
     eventcode: { type: 'string', maxLength: 20, enum: EVENT_CODE_LIST },
     fix: { type: 'boolean' },
     datetime: { type: 'string', maxLength: 40 },

@@ -10,6 +10,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { ApiAuth, CurrentPrincipal } from '../auth/decorators';
 import type { ApiPrincipal } from '../auth/principal';
+import { Roles } from '../auth/roles';
 import { ok, type ApiResponse } from '../common/http/envelope';
 import { requestIdOf } from '../common/http/request-id';
 import { TelemetryThrottlerGuard } from '../rate-limit/telemetry-throttler.guard';
@@ -33,6 +34,8 @@ export class TelemetryController {
   // Auth, then the body, then the token buckets, then (in the service) validation: invalid
   // batches pay too.
   @ApiAuth(TelemetryThrottlerGuard)
+  // What trackers and gateways (device users) are for.
+  @Roles('admin', 'device')
   // The token buckets replace the plain per-tenant request limit of the other routes.
   @SkipThrottle()
   @ApiOperation({

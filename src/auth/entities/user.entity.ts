@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 export const USER_ROLES = ['admin', 'device'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+export const DEFAULT_USER_ROLE: UserRole = 'admin';
 
 @Entity('users')
 @Index(['tenantId', 'username'], { unique: true })

@@ -28,7 +28,8 @@ const credentialsDigest = (request: Request) =>
 /**
  * The dual-auth model of `/apidev/v1`: `Authorization: Bearer <jwt>`, `X-API-Key` and `tenant`,
  * all three belonging to the same tenant. A missing header is 400; anything wrong with a present
- * credential is one indistinct 401. Failures count against the client address (FailedAuthLimiter).
+ * credential is one indistinct 401; a credential that could not be checked is 503. Failures
+ * count against the client address (FailedAuthLimiter).
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
@@ -59,7 +60,7 @@ export class ApiAuthGuard implements CanActivate {
     const tenant = await authenticateApiKey(this.verifier, this.apiKeyGuard, context);
     const user = request.jwtUser;
     if (!user || user.tenantId !== tenant.tenantId) throw invalidCredentials();
-    request.principal = { ...tenant, userId: user.id };
+    request.principal = { ...tenant, userId: user.id, role: user.role };
     this.verifier.rememberPrincipal(credentialsDigest(request), request.principal, {
       apiKey: request.header('X-API-Key')!,
       tokenExpiresAt: user.tokenExpiresAt,

@@ -12,7 +12,9 @@ export function invalidCredentials(headers: Record<string, string> = {}): ApiErr
 
 /**
  * A passport guard that stores its result under its own request property (so several can run on
- * one request) and turns every failure into the same 401.
+ * one request) and turns every credential found wrong into the same 401. A strategy's error is a
+ * credential that could not be checked (e.g. `credentialsUncheckable`): it goes out as it is, for
+ * a 401 would tell a tracker to give up on data it should resend.
  */
 function passportGuard(strategy: string, property: string, challenge?: string) {
   @Injectable()
@@ -21,10 +23,9 @@ function passportGuard(strategy: string, property: string, challenge?: string) {
       return { session: false, property };
     }
 
-    override handleRequest<T>(error: unknown, user: T | false | null): T {
-      if (error || !user) {
-        throw invalidCredentials(challenge ? { 'WWW-Authenticate': challenge } : {});
-      }
+    override handleRequest<T>(error: Error | null, user: T | false | null): T {
+      if (error) throw error;
+      if (!user) throw invalidCredentials(challenge ? { 'WWW-Authenticate': challenge } : {});
       return user;
     }
 

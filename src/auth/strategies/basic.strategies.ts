@@ -1,32 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { BasicStrategy } from 'passport-http';
+import type { Request } from 'express';
+import { Strategy } from 'passport-custom';
 import { CredentialVerifier } from '../credential-verifier.service';
 import type { TenantPrincipal } from '../principal';
+import { parseBasicAuthorization } from './basic-credentials';
 
 export const NORTHBOUND_REALM = 'northbound';
 export const TWILIO_REALM = 'Twilio API';
 
 /** Asset Trackers: per-tenant northbound credentials, several per tenant, each revocable. */
 @Injectable()
-export class NorthboundBasicStrategy extends PassportStrategy(BasicStrategy, 'northbound-basic') {
+export class NorthboundBasicStrategy extends PassportStrategy(Strategy, 'northbound-basic') {
   constructor(private readonly verifier: CredentialVerifier) {
-    super({ realm: NORTHBOUND_REALM });
+    super();
   }
 
-  validate(username: string, password: string): Promise<TenantPrincipal | null> {
-    return this.verifier.verifyNorthbound(username, password);
+  async validate(request: Request): Promise<TenantPrincipal | null> {
+    const credentials = parseBasicAuthorization(request.headers.authorization);
+    return credentials
+      ? this.verifier.verifyNorthbound(credentials.userId, credentials.password)
+      : null;
   }
 }
 
 /** Twilio-compatible APIs: the tenant's Account SID as username, its auth token as password. */
 @Injectable()
-export class TwilioBasicStrategy extends PassportStrategy(BasicStrategy, 'twilio-basic') {
+export class TwilioBasicStrategy extends PassportStrategy(Strategy, 'twilio-basic') {
   constructor(private readonly verifier: CredentialVerifier) {
-    super({ realm: TWILIO_REALM });
+    super();
   }
 
-  validate(accountSid: string, authToken: string): Promise<TenantPrincipal | null> {
-    return this.verifier.verifyAccount(accountSid, authToken);
+  async validate(request: Request): Promise<TenantPrincipal | null> {
+    const credentials = parseBasicAuthorization(request.headers.authorization);
+    return credentials
+      ? this.verifier.verifyAccount(credentials.userId, credentials.password)
+      : null;
   }
 }

@@ -33,15 +33,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (
       typeof claims.sub !== 'string' ||
       !UUID.test(claims.sub) ||
-      typeof claims.tid !== 'string'
+      typeof claims.tid !== 'string' ||
+      // jsonwebtoken checks `exp` only when present: a token without one (an external issuer
+      // may mint such) would never expire.
+      typeof claims.exp !== 'number'
     ) {
       return null;
     }
     const user = await this.verifier.findActiveUser(claims.sub);
     if (user?.tenantId !== claims.tid) return null;
-    return {
-      ...user,
-      tokenExpiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
-    };
+    return { ...user, tokenExpiresAt: claims.exp * 1000 };
   }
 }

@@ -3,10 +3,10 @@
 export const STORABLE_TEXT = /^[^\u0000\uD800-\uDFFF]*$/u;
 
 /**
- * A device's own identifier (IMEI, trackerId): storable text without control characters (C0,
- * DEL, C1). No hardware id holds one, and the id is written as it is into exports and logs.
+ * Storable text without control characters (C0, DEL, C1): names as people type them, and a
+ * device's own identifier (IMEI, trackerId), which no hardware writes with one and which goes as
+ * it is into exports and logs.
  */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it rules out
-export const DEVICE_ID_TEXT = /^[^\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]*$/u;
+export const PRINTABLE_TEXT = /^[^\p{Cc}\uD800-\uDFFF]*$/u;
 
-export const DEVICE_ID_TEXT_MESSAGE = 'must not contain control characters or unpaired surrogates';
+export const PRINTABLE_TEXT_MESSAGE = 'must not contain control characters or unpaired surrogates';

@@ -19,7 +19,7 @@ import {
 } from 'class-validator';
 import type { DroppedValue } from '../northbound.queue';
 import { IsOptional } from '../../common/validation/is-optional';
-import { DEVICE_ID_TEXT, DEVICE_ID_TEXT_MESSAGE } from '../../common/validation/storable-text';
+import { PRINTABLE_TEXT, PRINTABLE_TEXT_MESSAGE } from '../../common/validation/storable-text';
 import {
   CELL_MODES,
   LOCATION_TYPES,
@@ -198,7 +198,7 @@ export class TrackerMessageDto {
   @ApiProperty({ example: '600a0002d7026715', maxLength: 64, description: 'The imp device id' })
   @MinLength(1)
   @MaxLength(64)
-  @Matches(DEVICE_ID_TEXT, { message: `$property ${DEVICE_ID_TEXT_MESSAGE}` })
+  @Matches(PRINTABLE_TEXT, { message: `$property ${PRINTABLE_TEXT_MESSAGE}` })
   @IsString()
   trackerId!: string;
 

@@ -15,8 +15,8 @@ import {
 } from 'class-validator';
 import { IsOptional } from '../../common/validation/is-optional';
 import {
-  DEVICE_ID_TEXT,
-  DEVICE_ID_TEXT_MESSAGE,
+  PRINTABLE_TEXT,
+  PRINTABLE_TEXT_MESSAGE,
   STORABLE_TEXT,
 } from '../../common/validation/storable-text';
 import { DEFAULT_DEVICE_TIME_WINDOW } from '../../config/app-config';
@@ -54,7 +54,7 @@ export class TelemetryPointDto {
   @IsString()
   @MinLength(1)
   @MaxLength(50)
-  @Matches(DEVICE_ID_TEXT, { message: `$property ${DEVICE_ID_TEXT_MESSAGE}` })
+  @Matches(PRINTABLE_TEXT, { message: `$property ${PRINTABLE_TEXT_MESSAGE}` })
   imei!: string;
 
   @ApiProperty({ enum: EVENT_CODE_LIST, example: '101', description: 'Event code' })
