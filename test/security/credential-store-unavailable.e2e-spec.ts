@@ -64,7 +64,12 @@ describe('credential checks while the database cannot answer', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({
-      env: { DATABASE_POOL_SIZE: String(POOL_SIZE), LIFECYCLE_INTERVAL_MINUTES: '0' },
+      env: {
+        DATABASE_POOL_SIZE: String(POOL_SIZE),
+        // Exports must keep below the pool's size; this small pool leaves room for one.
+        EXPORT_MAX_CONCURRENT: '1',
+        LIFECYCLE_INTERVAL_MINUTES: '0',
+      },
     });
     [cold, warm] = await Promise.all([
       createTenant(testApp, 'Cold Fleet'),
