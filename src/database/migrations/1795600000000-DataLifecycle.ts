@@ -1,5 +1,4 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { monthPartition, monthsFrom, type Month } from '../../lifecycle/position-partitions';
 
 const POSITION_COLUMNS = `
   device_id bigint NOT NULL,
@@ -29,10 +28,10 @@ const POSITION_COLUMNS = `
 const MONTHS_AHEAD = 3;
 
 /**
- * `positions` partitioned by month of device time (see position-partitions.ts), and per-tenant
- * retention. Every month with rows gets its partition, and so do this month and the next three;
- * the data-lifecycle job keeps creating them ahead. Existing rows are copied into the new table,
- * which takes a while on a large install (the table is locked until then).
+ * `positions` partitioned by month of device time, and per-tenant retention. Every month with rows
+ * gets its partition, and so do this month and the next three; the data-lifecycle job keeps
+ * creating them ahead. Existing rows are copied into the new table, which takes a while on a large
+ * install (the table is locked until then).
  */
 export class DataLifecycle1795600000000 implements MigrationInterface {
   name = 'DataLifecycle1795600000000';
@@ -89,4 +88,54 @@ export class DataLifecycle1795600000000 implements MigrationInterface {
     );
     await queryRunner.query(`ALTER TABLE tenants DROP COLUMN retention_days`);
   }
+}
+
+/*
+ * The partition naming and bounds as this migration defines them. A migration is a snapshot: it
+ * keeps its own copy, so later changes to the data-lifecycle code cannot change what it does.
+ */
+
+/** A month as `YYYY-MM`, the form `to_char(… AT TIME ZONE 'UTC', 'YYYY-MM')` gives. */
+type Month = string;
+
+interface MonthPartition {
+  /** e.g. `positions_2026_04` */
+  name: string;
+  /** ISO 8601 UTC bounds, `from` included, `to` excluded. */
+  from: string;
+  to: string;
+}
+
+const MONTH = /^(\d{4})-(\d{2})$/;
+
+/**
+ * The partition of a month; undefined for a year outside 0001-9998 (rows of those stay in the
+ * default partition: a bound past 9999 is not a four-digit year).
+ */
+function monthPartition(month: Month): MonthPartition | undefined {
+  const match = MONTH.exec(month);
+  if (!match) return undefined;
+  const [year, monthOfYear] = [Number(match[1]), Number(match[2])];
+  if (year < 1 || year > 9998 || monthOfYear < 1 || monthOfYear > 12) return undefined;
+  return {
+    name: `positions_${match[1]}_${match[2]}`,
+    from: utcMonthStart(year, monthOfYear - 1),
+    to: utcMonthStart(year, monthOfYear),
+  };
+}
+
+/** `count` months from the month of `instant` on, that one included. */
+function monthsFrom(instant: Date, count: number): Month[] {
+  const year = instant.getUTCFullYear();
+  const month = instant.getUTCMonth();
+  return Array.from({ length: count }, (_, offset) =>
+    utcMonthStart(year, month + offset).slice(0, 7),
+  );
+}
+
+/** `Date.UTC` for the first of a month (months past December roll into later years). */
+function utcMonthStart(year: number, monthIndex: number): string {
+  const start = new Date(Date.UTC(2000, monthIndex, 1));
+  start.setUTCFullYear(year + start.getUTCFullYear() - 2000);
+  return start.toISOString();
 }
