@@ -47,6 +47,10 @@ export function buildDataSourceOptions(url: string, poolSize = 10): DataSourceOp
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsRun: false,
     synchronize: false,
+    // The migrations own the schema: connecting never creates an extension, and the entities'
+    // uuid keys default to gen_random_uuid() (built into PostgreSQL 13+), as the migrations wrote.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
     extra: { max: poolSize, connectionTimeoutMillis: 5000 },
   };
 }

@@ -1,19 +1,21 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity('tenants')
+@Unique('tenants_slug_key', ['slug'])
+@Unique('tenants_account_sid_key', ['accountSid'])
 export class TenantEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'tenants_pkey' })
   id!: string;
 
   /** The value clients send in the `tenant` header. */
-  @Column({ type: 'varchar', length: 63, unique: true })
+  @Column({ type: 'varchar', length: 63 })
   slug!: string;
 
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
   /** Twilio-style Account SID (`AC` + 32 hex): the Basic-auth username of the Twilio-compatible APIs. */
-  @Column({ name: 'account_sid', type: 'char', length: 34, unique: true })
+  @Column({ name: 'account_sid', type: 'char', length: 34 })
   accountSid!: string;
 
   /** SHA-256 of the auth token (the Basic-auth password of the Twilio-compatible APIs). */
@@ -25,15 +27,19 @@ export class TenantEntity {
 
   /** Telemetry token-bucket overrides (`tenant:limits`); null: the configured default applies. */
   @Column({ name: 'rate_limit_global_capacity', type: 'integer', nullable: true })
+  @Check('tenants_rate_limit_global_capacity_check', 'rate_limit_global_capacity > 0')
   rateLimitGlobalCapacity!: number | null;
 
   @Column({ name: 'rate_limit_global_refill', type: 'integer', nullable: true })
+  @Check('tenants_rate_limit_global_refill_check', 'rate_limit_global_refill > 0')
   rateLimitGlobalRefill!: number | null;
 
   @Column({ name: 'rate_limit_imei_capacity', type: 'integer', nullable: true })
+  @Check('tenants_rate_limit_imei_capacity_check', 'rate_limit_imei_capacity > 0')
   rateLimitImeiCapacity!: number | null;
 
   @Column({ name: 'rate_limit_imei_refill', type: 'integer', nullable: true })
+  @Check('tenants_rate_limit_imei_refill_check', 'rate_limit_imei_refill > 0')
   rateLimitImeiRefill!: number | null;
 
   /**
@@ -41,5 +47,6 @@ export class TenantEntity {
    * server's RETENTION_DAYS.
    */
   @Column({ name: 'retention_days', type: 'integer', nullable: true })
+  @Check('tenants_retention_days_check', 'retention_days >= 0')
   retentionDays!: number | null;
 }

@@ -1,16 +1,25 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
+import { TenantEntity } from './tenant.entity';
 
 export const USER_ROLES = ['admin', 'device'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 export const DEFAULT_USER_ROLE: UserRole = 'admin';
 
 @Entity('users')
-@Index(['tenantId', 'username'], { unique: true })
+@Unique('users_tenant_id_username_key', ['tenantId', 'username'])
 export class UserEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'users_pkey' })
   id!: string;
 
   @Column({ name: 'tenant_id', type: 'uuid' })
+  @ForeignKey(() => TenantEntity, { name: 'users_tenant_id_fkey', onDelete: 'CASCADE' })
   tenantId!: string;
 
   @Column({ type: 'varchar', length: 100 })
@@ -20,7 +29,7 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash!: string;
 
-  @Column({ type: 'varchar', length: 20, default: 'admin' })
+  @Column({ type: 'varchar', length: 20, default: DEFAULT_USER_ROLE })
   role!: UserRole;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,17 +1,30 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { PositionSource } from './position.entity';
 
-/** An alert or non-position event code, keyed naturally so a replay stores it once. */
+const DEVICE_EVENTS_PKEY = 'device_events_pkey';
+
+/**
+ * An alert or non-position event code, keyed naturally so a replay stores it once; the key also
+ * serves queries by device and time. No foreign keys, as for positions.
+ */
 @Entity('device_events')
 export class DeviceEventEntity {
-  @PrimaryColumn({ name: 'device_id', type: 'bigint' })
+  @PrimaryColumn({
+    name: 'device_id',
+    type: 'bigint',
+    primaryKeyConstraintName: DEVICE_EVENTS_PKEY,
+  })
   deviceId!: string;
 
-  @PrimaryColumn({ name: 'occurred_at', type: 'timestamptz' })
+  @PrimaryColumn({
+    name: 'occurred_at',
+    type: 'timestamptz',
+    primaryKeyConstraintName: DEVICE_EVENTS_PKEY,
+  })
   occurredAt!: Date;
 
   /** Event name: a telemetry event (`BATTERY_LOW`) or an Asset Tracker alert (`shockDetected`). */
-  @PrimaryColumn({ type: 'varchar', length: 40 })
+  @PrimaryColumn({ type: 'varchar', length: 40, primaryKeyConstraintName: DEVICE_EVENTS_PKEY })
   type!: string;
 
   @Column({ name: 'tenant_id', type: 'uuid' })
