@@ -9,14 +9,23 @@ function required(name: string): string {
   return value;
 }
 
-/** A fresh database cloned from the migrated template: each test file gets its own. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database cloned from the migrated template: each test file gets its own. `migrated:
+ * false` gives an empty one instead, for the tests of the migrations themselves.
+ */
+export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
   const admin = required(TEST_ENV.adminUrl);
   const name = `${required(TEST_ENV.runPrefix)}_${randomBytes(4).toString('hex')}`;
+  const template = migrated ? ` TEMPLATE ${required(TEST_ENV.template)}` : '';
   const client = new Client({ connectionString: admin });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name} TEMPLATE ${required(TEST_ENV.template)}`);
+    await client.query(`CREATE DATABASE ${name}${template}`);
   } finally {
     await client.end();
   }
