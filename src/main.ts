@@ -9,6 +9,7 @@ import { HTTP_APP_OPTIONS, configureApp } from './app.setup';
 import { seedDemoTenant } from './auth/demo-tenant';
 import { TenantsService } from './auth/tenants.service';
 import { nestLogLevels } from './common/logging';
+import { startupFailureText } from './common/startup-error';
 import { loadConfigOrExit } from './config/load-config-or-exit';
 import { MetricsService } from './metrics/metrics.service';
 import { serveWorkerMetrics } from './metrics/worker-metrics.server';
@@ -82,8 +83,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `FleetHub failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
+  process.stderr.write(`FleetHub failed to start: ${startupFailureText(error)}\n`);
   process.exit(1);
 });
