@@ -8,7 +8,8 @@ import { AppModule } from './app.module';
 import { HTTP_APP_OPTIONS, configureApp } from './app.setup';
 import { seedDemoTenant } from './auth/demo-tenant';
 import { TenantsService } from './auth/tenants.service';
-import { nestLogLevels } from './common/logging';
+import { startupLogger } from './common/logging';
+import { startupFailureText } from './common/startup-error';
 import { loadConfigOrExit } from './config/load-config-or-exit';
 import { MetricsService } from './metrics/metrics.service';
 import { serveWorkerMetrics } from './metrics/worker-metrics.server';
@@ -22,7 +23,7 @@ const DATABASE_WAIT_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  NestLogger.overrideLogger(nestLogLevels(config.log.level));
+  NestLogger.overrideLogger(startupLogger(config));
   const runtime = await prepareRuntime(config, { waitForDatabaseMs: DATABASE_WAIT_MS });
   const module = AppModule.forRoot(runtime.config);
 
@@ -54,11 +55,13 @@ async function bootstrap(): Promise<void> {
 
   if (runtime.embedded) {
     const demo = await seedDemoTenant(app.get(TenantsService), config.dataDir);
-    if (demo) {
+    if (demo?.credentials) {
       process.stdout.write(
         `\nCreated the demo tenant. Its credentials are shown once here and kept in ${demo.file}:\n` +
           `${JSON.stringify(demo.credentials, null, 2)}\n\n`,
       );
+    } else if (demo) {
+      logger.log(`The demo tenant's credentials are kept in ${demo.file}`);
     }
   }
 
@@ -82,8 +85,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `FleetHub failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
+  process.stderr.write(`FleetHub failed to start: ${startupFailureText(error)}\n`);
   process.exit(1);
 });

@@ -203,13 +203,11 @@ describe('HTTP errors, request ids and operations endpoints', () => {
     it('GET /docs/openapi.json documents the token endpoint and the auth schemes', async () => {
       const response = await testApp.http.get('/docs/openapi.json').expect(200);
       const document = response.body as {
-        paths: Record<string, Record<string, { security?: Record<string, unknown>[] }>>;
+        paths: Record<string, unknown>;
         components: { securitySchemes: Record<string, unknown> };
       };
+      // Each route's security requirement: openapi.e2e-spec.ts.
       expect(Object.keys(document.paths)).toContain(TOKEN_PATH);
-      expect(document.paths[TOKEN_PATH].post.security).toEqual(
-        expect.arrayContaining([{ 'api-key': [] }, { tenant: [] }]),
-      );
       expect(Object.keys(document.components.securitySchemes).sort()).toEqual(
         ['api-key', 'jwt', 'northbound', 'tenant', 'twilio'].sort(),
       );

@@ -6,13 +6,20 @@ import {
   type ExecutionContext,
   type Type,
 } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { JsonBodyGuard } from '../common/http/json-body.guard';
 import { ApiAuthGuard, ApiKeyGuard } from './guards/api-auth.guard';
 import { NorthboundAuthGuard, TwilioAuthGuard } from './guards/passport.guards';
 import { RolesGuard } from './guards/roles.guard';
 import type { ApiKeyPrincipal, ApiPrincipal, TenantPrincipal } from './principal';
+
+/**
+ * OpenAPI requirements: the schemes of one object must all be presented together (separate
+ * objects would be alternatives, any one of them enough). Named in `openApiDocument`.
+ */
+const DUAL_AUTH_SECURITY = { jwt: [], 'api-key': [], tenant: [] };
+const API_KEY_SECURITY = { 'api-key': [], tenant: [] };
 
 /**
  * JWT + API key + tenant header (the `/apidev/v1` dual-auth model), documented in OpenAPI.
@@ -25,18 +32,12 @@ import type { ApiKeyPrincipal, ApiPrincipal, TenantPrincipal } from './principal
 export const ApiAuth = (...then: Type<CanActivate>[]) =>
   applyDecorators(
     UseGuards(ApiAuthGuard, RolesGuard, JsonBodyGuard, ...then),
-    ApiBearerAuth('jwt'),
-    ApiSecurity('api-key'),
-    ApiSecurity('tenant'),
+    ApiSecurity(DUAL_AUTH_SECURITY),
   );
 
 /** API key + tenant header only (token issue); the body is read once they are verified. */
 export const ApiKeyAuth = () =>
-  applyDecorators(
-    UseGuards(ApiKeyGuard, JsonBodyGuard),
-    ApiSecurity('api-key'),
-    ApiSecurity('tenant'),
-  );
+  applyDecorators(UseGuards(ApiKeyGuard, JsonBodyGuard), ApiSecurity(API_KEY_SECURITY));
 
 /** The Asset Trackers' HTTP Basic credentials; the body is read once they are verified. */
 export const NorthboundAuth = () =>

@@ -3,6 +3,7 @@ import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../common/errors/api-error';
+import { startupFailureText } from '../common/startup-error';
 import { loadConfigOrExit } from '../config/load-config-or-exit';
 import { prepareRuntime } from '../runtime';
 import { CliModule } from './cli.module';
@@ -92,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(`${startupFailureText(error)}\n`);
     process.exit(1);
   },
 );

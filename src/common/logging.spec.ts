@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { pinoHttp, type Options } from 'pino-http';
 import { QueryFailedError } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { loggerParams } from './logging';
+import { logFormat, loggerParams } from './logging';
 
 const SQL = 'SELECT "UserEntity"."id" FROM "users" "UserEntity" WHERE "UserEntity"."username" = $1';
 const SECRET_VALUE = 'admin-secret-username';
@@ -32,7 +32,7 @@ function logLines(log: (logger: Logger) => void): Record<string, unknown>[] {
       done();
     },
   });
-  const { pinoHttp: options } = loggerParams(loadConfig({ LOG_LEVEL: 'trace' }));
+  const { pinoHttp: options } = loggerParams(loadConfig({ LOG_LEVEL: 'trace' }), false);
   log(pinoHttp(options as Options, sink).logger);
   return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
@@ -76,5 +76,27 @@ describe('loggerParams: errors in the logs', () => {
   it('passes what is no error as it is', () => {
     const [line] = logLines((logger) => logger.error({ err: 'plain text' }, 'failed'));
     expect(line.err).toBe('plain text');
+  });
+});
+
+describe('logFormat: one format for every line of a process', () => {
+  it('is pretty only for a terminal in development', () => {
+    expect(logFormat(loadConfig({}), true)).toBe('pretty');
+    expect(logFormat(loadConfig({}), false)).toBe('json');
+    expect(logFormat(loadConfig({ NODE_ENV: 'test' }), true)).toBe('json');
+    expect(
+      logFormat(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }), true),
+    ).toBe('json');
+  });
+
+  it('is what LOG_FORMAT says when it is set, wherever the lines go', () => {
+    expect(logFormat(loadConfig({ LOG_FORMAT: 'json' }), true)).toBe('json');
+    expect(logFormat(loadConfig({ LOG_FORMAT: 'pretty' }), false)).toBe('pretty');
+  });
+
+  it('writes JSON objects through pino-http options, and pretty text through a stream of its own', () => {
+    expect(Array.isArray(loggerParams(loadConfig({}), false).pinoHttp)).toBe(false);
+    const pretty = loggerParams(loadConfig({ LOG_FORMAT: 'pretty' }), false).pinoHttp;
+    expect(Array.isArray(pretty)).toBe(true);
   });
 });

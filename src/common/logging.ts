@@ -1,6 +1,8 @@
-import type { LogLevel } from '@nestjs/common';
-import type { Params } from 'nestjs-pino';
-import type { AppConfig } from '../config/app-config';
+import type { LoggerService } from '@nestjs/common';
+import { Logger, PinoLogger, type Params } from 'nestjs-pino';
+import type { Options } from 'pino-http';
+import pinoPretty from 'pino-pretty';
+import type { AppConfig, LogFormat } from '../config/app-config';
 import { requestId } from './http/request-id';
 
 const QUIET_PATHS = ['/health', '/metrics'];
@@ -35,50 +37,61 @@ export function withoutQueryFields(error: unknown): unknown {
   return kept;
 }
 
-/** Structured JSON logs with the request id on every line, credentials redacted. */
-export function loggerParams(config: AppConfig): Params {
-  return {
-    pinoHttp: {
-      level: config.log.level,
-      genReqId: requestId,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
-        censor: '[redacted]',
-      },
-      autoLogging: {
-        ignore: (request) => QUIET_PATHS.some((path) => request.url?.startsWith(path)),
-      },
-      customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500
-          ? 'error'
-          : response.statusCode >= 400
-            ? 'warn'
-            : 'info',
-      serializers: {
-        req: (request: { id: unknown; method: string; url: string }) => ({
-          id: request.id,
-          method: request.method,
-          url: request.url,
-        }),
-        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-        err: withoutQueryFields,
-      },
+/**
+ * LOG_FORMAT when set; otherwise pretty lines for a person at a terminal in development, and JSON
+ * lines, one object each, wherever a machine reads them (a pipe, a file, a log collector).
+ */
+export function logFormat(config: AppConfig, stdoutIsTTY: boolean): LogFormat {
+  return config.log.format ?? (config.env === 'development' && stdoutIsTTY ? 'pretty' : 'json');
+}
+
+/** pino-pretty's reading of the same lines: context before the message, no pid or hostname. */
+const prettyStdout = () =>
+  pinoPretty({
+    colorize: true,
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+  });
+
+/** Structured logs with the request id on every line, credentials redacted. */
+export function loggerParams(
+  config: AppConfig,
+  stdoutIsTTY = Boolean(process.stdout.isTTY),
+): Params {
+  const options: Options = {
+    level: config.log.level,
+    genReqId: requestId,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+      censor: '[redacted]',
     },
+    autoLogging: {
+      ignore: (request) => QUIET_PATHS.some((path) => request.url?.startsWith(path)),
+    },
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    serializers: {
+      req: (request: { id: unknown; method: string; url: string }) => ({
+        id: request.id,
+        method: request.method,
+        url: request.url,
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      err: withoutQueryFields,
+    },
+  };
+  return {
+    pinoHttp: logFormat(config, stdoutIsTTY) === 'pretty' ? [options, prettyStdout()] : options,
   };
 }
 
-const NEST_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const NEST_LEVEL_OF: Record<AppConfig['log']['level'], number> = {
-  silent: -1,
-  fatal: 0,
-  error: 1,
-  warn: 2,
-  info: 3,
-  debug: 4,
-  trace: 5,
-};
-
-/** Nest's own log levels for LOG_LEVEL, for the lines written before the pino logger takes over. */
-export function nestLogLevels(level: AppConfig['log']['level']): LogLevel[] {
-  return NEST_LEVELS.slice(0, NEST_LEVEL_OF[level] + 1);
+/**
+ * The application's logger before the Nest application exists (the embedded PostgreSQL,
+ * migrations, Nest's own start-up lines): the same pino logger, so a start reads as one log.
+ */
+export function startupLogger(config: AppConfig): LoggerService {
+  const params = loggerParams(config);
+  return new Logger(new PinoLogger(params), params);
 }

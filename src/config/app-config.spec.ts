@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     expect(config.env).toBe('development');
     expect(config.role).toBe('all');
     expect(config.http).toEqual({
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 3000,
       bodyLimitBytes: 1024 * 1024,
       bodyTimeoutMs: 10_000,
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     expect(config.auth.jwt).toBeUndefined();
     expect(config.auth.jwtTtlSeconds).toBe(3600);
     expect(config.auth.credentialCacheTtlMs).toBe(30_000);
-    expect(config.log.level).toBe('info');
+    expect(config.log).toEqual({ level: 'info', format: undefined });
     expect(config.telemetry.maxPoints).toBe(1000);
     expect(config.northbound.basePath).toBe('');
     expect(config.rateLimit.global).toEqual({ capacity: 180, refillPerSecond: 30 });
@@ -45,6 +45,24 @@ describe('loadConfig', () => {
     expect(config.deviceTime).toEqual({ maxFutureMs: 600_000, maxAgeMs: undefined });
     expect(config.live.heartbeatMs).toBe(15_000);
     expect(config.readiness).toEqual({ maxQueueWaiting: 10_000, maxQueueAgeSeconds: 0 });
+  });
+
+  it('listens on 127.0.0.1 outside production and on every interface in production; HOST wins', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ NODE_ENV: 'development' }).http.host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).http.host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '' }).http.host).toBe('127.0.0.1');
+    expect(loadConfig(production).http.host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).http.host).toBe('0.0.0.0');
+    expect(loadConfig({ ...production, HOST: '10.0.0.5' }).http.host).toBe('10.0.0.5');
+  });
+
+  it('reads LOG_FORMAT: json or pretty, unset left to the terminal', () => {
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).log.format).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).log.format).toBe('json');
+    expect(configurationError({ LOG_FORMAT: 'text' }).problems).toEqual([
+      'LOG_FORMAT must be one of the following values: json, pretty (got "text")',
+    ]);
   });
 
   it('reads TRUST_PROXY as Express takes it: a boolean, a hop count or a list of addresses', () => {

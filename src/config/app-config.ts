@@ -1,6 +1,7 @@
 import { ConfigurationError, EnvironmentVariables, validateEnvironment } from './environment';
 
 export type Role = EnvironmentVariables['ROLE'];
+export type LogFormat = NonNullable<EnvironmentVariables['LOG_FORMAT']>;
 
 export type JwtKeys =
   | { algorithm: 'HS256'; secret: string }
@@ -61,7 +62,11 @@ export interface AppConfig {
     jwtTtlSeconds: number;
     credentialCacheTtlMs: number;
   };
-  log: { level: EnvironmentVariables['LOG_LEVEL'] };
+  log: {
+    level: EnvironmentVariables['LOG_LEVEL'];
+    /** LOG_FORMAT; undefined: pretty when stdout is a terminal in development, else JSON. */
+    format?: LogFormat;
+  };
   lifecycle: {
     /** Server-wide retention of tenants without their own; undefined: forever. */
     retentionDays?: number;
@@ -111,6 +116,14 @@ function jwtKeys(env: EnvironmentVariables): JwtKeys | undefined {
   return env.JWT_SECRET ? { algorithm: 'HS256', secret: env.JWT_SECRET } : undefined;
 }
 
+/**
+ * HOST, or else: the embedded default prints demo credentials, so outside production FleetHub
+ * serves only this machine unless told otherwise; in production (containers) every interface.
+ */
+function listenHost(env: EnvironmentVariables): string {
+  return env.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
+}
+
 /** TRUST_PROXY as Express reads it: a boolean, a hop count, or a list of addresses. */
 function trustProxy(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
@@ -152,7 +165,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     env: env.NODE_ENV,
     role: env.ROLE,
     http: {
-      host: env.HOST,
+      host: listenHost(env),
       port: env.PORT,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       bodyTimeoutMs: env.BODY_TIMEOUT_SECONDS * 1000,
@@ -174,7 +187,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       lockMs: env.WORKER_LOCK_MS,
     },
     auth: { jwt, jwtTtlSeconds: env.JWT_TTL, credentialCacheTtlMs: env.AUTH_CACHE_TTL * 1000 },
-    log: { level: env.LOG_LEVEL },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     lifecycle: {
       retentionDays: env.RETENTION_DAYS,
       partitionMonthsAhead: env.PARTITION_MONTHS_AHEAD,

@@ -15,6 +15,7 @@ import {
 export const ROLES = ['api', 'worker', 'all'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -47,8 +48,11 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT = 3000;
 
+  /** Where HTTP listens; unset: 127.0.0.1, or 0.0.0.0 with NODE_ENV=production (see loadConfig). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsString()
-  HOST = '0.0.0.0';
+  HOST?: string;
 
   /**
    * Which proxies in front are trusted to name the client (`X-Forwarded-For`): Express's
@@ -189,6 +193,12 @@ export class EnvironmentVariables {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** json | pretty; unset: pretty on a terminal in development, JSON otherwise (see logging.ts). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: (typeof LOG_FORMATS)[number];
 
   @Transform(toInteger)
   @IsInt()

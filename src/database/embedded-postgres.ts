@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StartupError } from '../common/startup-error';
 import { ensureDataDir } from '../config/local-secrets';
+import { assertPostgresUserCanReach, embeddedPostgresBinaries } from './embedded-postgres-access';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -71,6 +73,13 @@ export async function startEmbeddedPostgres(
   }
 
   await ensureDataDir(options.dataDir);
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    await assertPostgresUserCanReach({
+      binaries: await embeddedPostgresBinaries(),
+      dataDir: options.dataDir,
+    });
+  }
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
@@ -79,7 +88,7 @@ export async function startEmbeddedPostgres(
     password: options.password,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message) => logger.debug(String(message).trim()),
     onError: (error) => logger.error(String(error).trim()),
@@ -96,7 +105,7 @@ export async function startEmbeddedPostgres(
   try {
     await server.start();
   } catch (error) {
-    throw new Error(
+    throw new StartupError(
       `The embedded PostgreSQL did not start on port ${options.port} (${error instanceof Error ? error.message : 'it exited early'}); ` +
         'set EMBEDDED_POSTGRES_PORT to a free port or DATABASE_URL to an existing server',
     );

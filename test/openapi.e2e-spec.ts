@@ -1,0 +1,58 @@
+import { createTestApp, type TestApp } from './utils/test-app';
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+}
+
+const TOKEN_PATH = '/apidev/v1/auth/token';
+/** One requirement object: every scheme in it at once (separate objects would be alternatives). */
+const DUAL_AUTH = [{ jwt: [], 'api-key': [], tenant: [] }];
+const API_KEY_AND_TENANT = [{ 'api-key': [], tenant: [] }];
+
+describe('OpenAPI (/docs/openapi.json): the security each /apidev/v1 route requires', () => {
+  let testApp: TestApp;
+  let operations: { route: string; security: unknown }[];
+  beforeAll(async () => {
+    testApp = await createTestApp({ redis: false });
+    const response = await testApp.http.get('/docs/openapi.json').expect(200);
+    const { paths } = response.body as OpenApiDocument;
+    operations = Object.entries(paths)
+      .filter(([path]) => path.startsWith('/apidev/v1/'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({
+          route: `${method.toUpperCase()} ${path}`,
+          security: operation.security,
+        })),
+      );
+  });
+  afterAll(() => testApp.close());
+
+  it('documents the token route, telemetry and the device routes', () => {
+    expect(operations.map(({ route }) => route)).toEqual(
+      expect.arrayContaining([
+        `POST ${TOKEN_PATH}`,
+        'POST /apidev/v1/telemetry',
+        'GET /apidev/v1/devices',
+        'GET /apidev/v1/devices/stream',
+        'GET /apidev/v1/devices/{deviceId}',
+        'GET /apidev/v1/devices/{deviceId}/positions',
+        'GET /apidev/v1/devices/{deviceId}/events',
+      ]),
+    );
+  });
+
+  it('asks for the bearer token, X-API-Key and tenant together on every route but the token', () => {
+    const others = operations.filter(({ route }) => route !== `POST ${TOKEN_PATH}`);
+    expect(others.length).toBeGreaterThanOrEqual(6);
+    for (const operation of others) {
+      expect(operation).toEqual({ route: operation.route, security: DUAL_AUTH });
+    }
+  });
+
+  it('asks for X-API-Key and tenant together on the token route', () => {
+    expect(operations.find(({ route }) => route === `POST ${TOKEN_PATH}`)).toEqual({
+      route: `POST ${TOKEN_PATH}`,
+      security: API_KEY_AND_TENANT,
+    });
+  });
+});
