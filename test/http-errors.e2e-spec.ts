@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { createTenant } from './factories/tenant.factory';
 import { errorEnvelope, missingHeaders } from './utils/api-envelope';
+import { listeningUrl } from './utils/listening-url';
 import { PROBE_PATH, PROBE_SECRET_ERROR, ProbeController } from './utils/probe.controller';
+import { rawRequest } from './utils/raw-http';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { testRedisUrl } from './utils/test-database';
 
@@ -237,6 +239,22 @@ describe('HTTP errors: a body over BODY_LIMIT_BYTES', () => {
     expect(response.status).toBe(413);
     expectJson(response);
     expect(response.body).toEqual(
+      errorEnvelope('PAYLOAD_TOO_LARGE', 'The request body is larger than this server accepts'),
+    );
+  });
+
+  it('answers a body declared past the limit with 413 at once, without waiting for it', async () => {
+    const port = Number(new URL(await listeningUrl(testApp)).port);
+    const head =
+      `POST ${TOKEN_PATH} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+      `X-API-Key: ${keyHeaders['X-API-Key']}\r\ntenant: ${keyHeaders.tenant}\r\n` +
+      'Content-Length: 1000000\r\n\r\n';
+    // Far less than announced: waiting for the rest would end in the body deadline's 408.
+    const response = await rawRequest(port, head, '{"username":"admin"');
+    response.socket.destroy();
+    expect(response.status).toBe(413);
+    expect(response.headers.connection).toBe('close');
+    expect(JSON.parse(response.body)).toEqual(
       errorEnvelope('PAYLOAD_TOO_LARGE', 'The request body is larger than this server accepts'),
     );
   });

@@ -19,6 +19,14 @@ describe('password hashing', () => {
     await expect(verifyPassword('', hash)).resolves.toBe(false);
   });
 
+  it('rejects the password followed by NUL characters, which scrypt alone would take for it', async () => {
+    const hash = await hashPassword('correct horse battery staple');
+    await expect(verifyPassword('correct horse battery staple\u0000', hash)).resolves.toBe(false);
+    await expect(verifyPassword('correct horse battery staple\u0000\u0000', hash)).resolves.toBe(
+      false,
+    );
+  });
+
   it('salts every hash', async () => {
     const [a, b] = await Promise.all([hashPassword('same'), hashPassword('same')]);
     expect(a).not.toBe(b);

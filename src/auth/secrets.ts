@@ -51,9 +51,14 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
+/**
+ * Whether `password` is the one `stored` was hashed from. scrypt keys HMAC with the password,
+ * zero-padded to its block size, so a password followed by NUL characters would derive the same
+ * hash as the password alone: a password holding NUL never matches (none is ever issued).
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  if (scheme !== 'scrypt' || !salt || !hash || password.includes('\u0000')) return false;
   const expected = Buffer.from(hash, 'base64url');
   const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
     N: Number(n),

@@ -55,6 +55,15 @@ describe('credential hardening', () => {
     });
   });
 
+  it('token issue refuses the password followed by NUL with 401, though scrypt derives the same hash', async () => {
+    const response = await testApp.http
+      .post('/apidev/v1/auth/token')
+      .set({ 'X-API-Key': tenant.apiKey, tenant: tenant.tenant })
+      .send({ username: tenant.username, password: `${tenant.password}\u0000` });
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual(UNAUTHORIZED);
+  });
+
   describe('HTTP Basic follows RFC 7617: the user-id ends at the first colon', () => {
     /** A tenant whose Basic passwords hold colons, as an operator might set them. */
     let colons: TenantCredentials;

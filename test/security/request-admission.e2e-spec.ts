@@ -268,6 +268,19 @@ describe('request admission', () => {
       ),
     );
   });
+
+  it('answers an Expect it cannot meet with 417 in the envelope', async () => {
+    const response = await rawRequest(
+      port,
+      `GET /apidev/v1/devices HTTP/1.1\r\nHost: localhost\r\nExpect: teapot\r\n\r\n`,
+    );
+    response.socket.destroy();
+    expect(response.status).toBe(417);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(response.body)).toEqual(
+      errorEnvelope('EXPECTATION_FAILED', 'The only Expect this server meets is 100-continue'),
+    );
+  });
 });
 
 describeWithRedis('a job the worker cannot store for its content', () => {

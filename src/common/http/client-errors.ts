@@ -1,4 +1,10 @@
-import { STATUS_CODES, maxHeaderSize, type Server, type ServerResponse } from 'node:http';
+import {
+  STATUS_CODES,
+  maxHeaderSize,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, apiErrorBody } from '../errors/api-error';
 
@@ -18,11 +24,26 @@ function errorFor(code: string | undefined): ApiError {
 
 /**
  * Requests Node refuses before any route sees them (a request line or headers past
- * `maxHeaderSize`, malformed HTTP, a request that does not arrive in time) get the `/apidev/v1`
- * error envelope too, instead of Node's bare status line. There is no request or response object
- * yet: the answer is written to the socket, which is then closed.
+ * `maxHeaderSize`, malformed HTTP, a request that does not arrive in time, an `Expect` other than
+ * `100-continue`) get the `/apidev/v1` error envelope too, instead of Node's bare status line. For
+ * malformed requests there is no request or response object yet: the answer is written to the
+ * socket. Either way the connection is then closed.
  */
 export function answerClientErrors(server: Server): void {
+  server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
+    const error = new ApiError(
+      'EXPECTATION_FAILED',
+      'The only Expect this server meets is 100-continue',
+    );
+    const body = JSON.stringify(apiErrorBody(error));
+    response
+      .writeHead(error.status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+        Connection: 'close',
+      })
+      .end(body);
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // An answer already under way on this connection cannot be followed by another.
     const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;

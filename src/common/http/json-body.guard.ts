@@ -60,12 +60,22 @@ const hasBody = (request: Request) =>
   'transfer-encoding' in request.headers || Number(request.headers['content-length'] ?? 0) > 0;
 
 /**
+ * Whether the body is declared, as it is (not compressed), longer than `limit`. body-parser
+ * refuses such a body too, but only once it has read all of it, to the deadline when the sender
+ * never sends that much: it is refused here unread instead.
+ */
+const declaredPastLimit = (request: Request, limit: number) =>
+  (request.headers['content-encoding'] || 'identity').toLowerCase() === 'identity' &&
+  Number(request.headers['content-length']) > limit;
+
+/**
  * Reads a route's JSON body. Listed after the route's authentication guards: nothing of a body is
  * looked at before its sender has authenticated, so a 401 never waits for a slow body. Then:
  * - only `application/json` in UTF-8 (no other charset: a body decoded one way for validation and
  *   another way later would be two different messages), else 415;
  * - bytes that are not valid UTF-8 are 400, not silently replaced by U+FFFD;
- * - the body must arrive within BODY_TIMEOUT_SECONDS and inflate to at most BODY_LIMIT_BYTES.
+ * - the body must arrive within BODY_TIMEOUT_SECONDS and inflate to at most BODY_LIMIT_BYTES (one
+ *   declared longer is refused unread).
  *
  * Leaves the parsed value in `request.body` and its bytes (inflated) in `request.rawBody`.
  */
@@ -73,11 +83,13 @@ const hasBody = (request: Request) =>
 export class JsonBodyGuard implements CanActivate {
   private readonly parse: RequestHandler;
   private readonly timeoutMs: number;
+  private readonly limitBytes: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.timeoutMs = config.http.bodyTimeoutMs;
+    this.limitBytes = config.http.bodyLimitBytes;
     this.parse = bodyParser.json({
-      limit: config.http.bodyLimitBytes,
+      limit: this.limitBytes,
       // The media type is checked above, with a clearer answer than the parser's skip.
       type: () => true,
       verify: (request: IncomingMessage & { rawBody?: Buffer }, _response, bytes) => {
@@ -92,6 +104,9 @@ export class JsonBodyGuard implements CanActivate {
     if (!hasBody(request)) return true;
     const problem = mediaTypeProblem(request.headers['content-type']);
     if (problem) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', problem);
+    if (declaredPastLimit(request, this.limitBytes)) {
+      throw new ApiError(...PARSER_ERRORS['entity.too.large']);
+    }
     await this.read(request, http.getResponse<Response>());
     if (request.rawBody && !isUtf8(request.rawBody)) {
       throw new ApiError('BAD_REQUEST', 'The request body is not valid UTF-8');
