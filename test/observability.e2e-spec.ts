@@ -188,13 +188,19 @@ describeWithRedis('ingestion metrics (Redis, a worker in the process)', () => {
   });
 
   it('reports each queue, idle, and labels nothing with a tenant or device', async () => {
+    const queues = ['telemetry', 'northbound'];
+    const states = ['waiting', 'active', 'delayed', 'failed'];
+    // A job's rows are counted once committed, a moment before Bull marks the job completed.
     const metrics = await waitFor(
       () => scrape(testApp),
       (scraped) =>
-        scraped.value('fleethub_queue_jobs', { queue: 'telemetry', state: 'waiting' }) === 0,
+        queues.every((queue) =>
+          states.every((state) => scraped.value('fleethub_queue_jobs', { queue, state }) === 0),
+        ),
+      { timeoutMs: 10_000 },
     );
-    for (const queue of ['telemetry', 'northbound']) {
-      for (const state of ['waiting', 'active', 'delayed', 'failed']) {
+    for (const queue of queues) {
+      for (const state of states) {
         expect({
           queue,
           state,
