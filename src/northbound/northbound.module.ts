@@ -4,9 +4,9 @@ import { RouterModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { DevicesModule } from '../devices/devices.module';
-import { NorthboundQueueWorker } from './northbound-queue.worker';
-import { InlineNorthboundSink, NorthboundSink, QueueNorthboundSink } from './northbound-sink';
 import { NorthboundController } from './northbound.controller';
+import { NorthboundProcessor } from './northbound.processor';
+import { NorthboundProducer } from './northbound.producer';
 import { NORTHBOUND_QUEUE } from './northbound.queue';
 import { NorthboundService } from './northbound.service';
 import { TrackerMessageIngestService } from './tracker-message-ingest.service';
@@ -37,8 +37,8 @@ export class NorthboundModule {
       providers: [
         NorthboundService,
         TrackerMessageIngestService,
-        { provide: NorthboundSink, useClass: queued ? QueueNorthboundSink : InlineNorthboundSink },
-        ...(consumes ? [NorthboundQueueWorker] : []),
+        NorthboundProducer,
+        ...(consumes ? [NorthboundProcessor] : []),
       ],
     };
   }

@@ -6,8 +6,8 @@ import {
   type PositionInput,
   type WriteResult,
 } from '../devices/device-data.writer';
-import { UnprocessableJobError } from '../common/queue/durable-jobs';
 import { MetricsService } from '../metrics/metrics.service';
+import { UnprocessableJobError } from '../queue/unprocessable-job.error';
 import { EVENT_CODES, POSITION_REPORT_CODES, type EventCode } from './event-codes';
 import type { TelemetryPoint } from './telemetry-point.schema';
 import type { IngestTelemetryJob } from './telemetry.queue';

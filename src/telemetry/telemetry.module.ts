@@ -5,9 +5,9 @@ import type { AppConfig } from '../config/app-config';
 import { DevicesModule } from '../devices/devices.module';
 import { TelemetryBatchValidator } from './telemetry-batch.validator';
 import { TelemetryIngestService } from './telemetry-ingest.service';
-import { TelemetryQueueWorker } from './telemetry-queue.worker';
-import { InlineTelemetrySink, QueueTelemetrySink, TelemetrySink } from './telemetry-sink';
 import { TelemetryController } from './telemetry.controller';
+import { TelemetryProcessor } from './telemetry.processor';
+import { TelemetryProducer } from './telemetry.producer';
 import { TELEMETRY_QUEUE } from './telemetry.queue';
 import { TelemetryService } from './telemetry.service';
 
@@ -33,8 +33,8 @@ export class TelemetryModule {
         TelemetryBatchValidator,
         TelemetryIngestService,
         TelemetryService,
-        { provide: TelemetrySink, useClass: queued ? QueueTelemetrySink : InlineTelemetrySink },
-        ...(consumes ? [TelemetryQueueWorker] : []),
+        TelemetryProducer,
+        ...(consumes ? [TelemetryProcessor] : []),
       ],
     };
   }
