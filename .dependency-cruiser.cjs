@@ -33,12 +33,14 @@ const PUBLIC = {
     'principal.ts',
     'roles.ts',
     'failed-auth.limiter.ts',
+    'require-tenant.ts',
     'tenants.service.ts',
   ],
-  devices: ['device-data.writer.ts'],
+  devices: ['device-data.writer.ts', 'position-partitions.ts'],
   telemetry: ['telemetry.queue.ts'],
   northbound: ['northbound.queue.ts'],
-  'rate-limit': ['telemetry-throttler.guard.ts'],
+  'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
+  lifecycle: ['tenant-retention.service.ts'],
 };
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

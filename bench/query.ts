@@ -33,7 +33,7 @@ import {
 } from '../src/devices/device-queries';
 import { DEVICE_PAGE } from '../src/devices/dto/list-devices.query';
 import { encodeCursor } from '../src/devices/keyset-cursor';
-import { monthOf, monthPartition } from '../src/lifecycle/position-partitions';
+import { monthOf, monthPartition } from '../src/devices/position-partitions';
 import { REDIS_URL, authHeaders, dropDatabase, recreateDatabase } from './support/fleethub';
 import { describeMachine } from './support/machine';
 import { cliJson, startApi, type ApiService } from './support/processes';

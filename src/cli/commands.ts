@@ -1,16 +1,20 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DEFAULT_USER_ROLE, USER_ROLES, type UserRole } from '../auth/entities/user.entity';
 import { ROLE_ABILITIES } from '../auth/roles';
-import {
-  TenantsService,
-  type TenantRateLimits,
-  type TenantRetention,
-} from '../auth/tenants.service';
+import { TenantsService } from '../auth/tenants.service';
 import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
+import {
+  TenantRetentionService,
+  type TenantRetention,
+} from '../lifecycle/tenant-retention.service';
+import {
+  RateLimitOverridesService,
+  type RateLimitOverrides,
+} from '../rate-limit/rate-limit-overrides.service';
 import { JOB_COMMANDS } from './job-commands';
 import { UsageError, optional, positiveInteger, required, type Command } from './options';
 
-const LIMIT_OPTIONS: [keyof TenantRateLimits, string, string][] = [
+const LIMIT_OPTIONS: [keyof RateLimitOverrides, string, string][] = [
   ['globalCapacity', 'global-capacity', 'tokens'],
   ['globalRefill', 'global-refill', 'tokens/s'],
   ['imeiCapacity', 'imei-capacity', 'tokens'],
@@ -58,7 +62,7 @@ export const COMMANDS: Record<string, Command> = {
       '[--imei-capacity N] [--imei-refill N] [--reset] [--json]',
     async run(app, options) {
       const slug = required(options, 'tenant');
-      const changes: Partial<TenantRateLimits> = {};
+      const changes: Partial<RateLimitOverrides> = {};
       for (const [field, option] of LIMIT_OPTIONS) {
         const value = positiveInteger(options, option);
         if (value !== undefined) changes[field] = value;
@@ -66,8 +70,8 @@ export const COMMANDS: Record<string, Command> = {
       const reset = options.reset === true;
       const changed = reset || Object.keys(changes).length > 0;
       const limits = changed
-        ? await tenants(app).setRateLimits(slug, changes, { reset })
-        : await tenants(app).getRateLimits(slug);
+        ? await app.get(RateLimitOverridesService).set(slug, changes, { reset })
+        : await app.get(RateLimitOverridesService).get(slug);
       const lines = LIMIT_OPTIONS.map(
         ([field, option, unit]) =>
           `  ${option.padEnd(16)} ${limits[field] === null ? '(server default)' : `${limits[field]} ${unit}`}`,
@@ -97,8 +101,8 @@ export const COMMANDS: Record<string, Command> = {
       if (given.length > 1) throw new UsageError('Give one of --days, --forever and --default');
       const retention =
         given.length === 1
-          ? await tenants(app).setRetention(slug, given[0])
-          : await tenants(app).getRetention(slug);
+          ? await app.get(TenantRetentionService).set(slug, given[0])
+          : await app.get(TenantRetentionService).get(slug);
       const server = app.get<ResolvedAppConfig>(APP_CONFIG).lifecycle.retentionDays ?? 'forever';
       const kept = (value: number | 'forever') =>
         value === 'forever' ? 'forever' : `${value} days`;

@@ -6,7 +6,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { POSITIONS_DEFAULT_PARTITION } from '../lifecycle/position-partitions';
+import { POSITIONS_DEFAULT_PARTITION } from './position-partitions';
 import type { DeviceKind } from './entities/device.entity';
 import type { PositionSource } from './entities/position.entity';
 import { LivePublisher } from './live/live-publisher';
