@@ -36,7 +36,7 @@ const PUBLIC = {
     'require-tenant.ts',
     'tenants.service.ts',
   ],
-  devices: ['device-data.writer.ts', 'position-partitions.ts'],
+  devices: ['device-data.ts', 'device-data.writer.ts', 'position-partitions.ts'],
   telemetry: ['telemetry.queue.ts'],
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],

@@ -6,67 +6,10 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { POSITIONS_DEFAULT_PARTITION } from './position-partitions';
+import type { DeviceDataBatch, DeviceStateInput, PositionInput, WriteResult } from './device-data';
 import type { DeviceKind } from './entities/device.entity';
-import type { PositionSource } from './entities/position.entity';
-import { LivePublisher } from './live/live-publisher';
-
-/** A position to store. Times are ISO 8601 strings with a zone, so sub-millisecond digits survive. */
-export interface PositionInput {
-  deviceExternalId: string;
-  recordedAt: string;
-  eventcode: string;
-  fix: boolean;
-  lat: number;
-  lon: number;
-  altitude?: number | null;
-  speed?: number | null;
-  heading?: number | null;
-  satellites?: number | null;
-  ignition?: boolean | null;
-  accuracy?: number | null;
-  odometer?: number | null;
-  horometer?: number | null;
-  address?: string | null;
-  temperature?: number | null;
-  battery?: number | null;
-  extra?: Record<string, unknown> | null;
-}
-
-export interface EventInput {
-  deviceExternalId: string;
-  occurredAt: string;
-  type: string;
-  code?: string | null;
-  data?: Record<string, unknown> | null;
-}
-
-/**
- * What a device reported about itself at a device time (an Asset Tracker's status flags and sensor
- * readings). The device keeps the newest report: an older one, replayed late, never replaces it.
- */
-export interface DeviceStateInput {
-  deviceExternalId: string;
-  reportedAt: string;
-  status: Record<string, unknown>;
-  sensors: Record<string, unknown>;
-}
-
-export interface DeviceDataBatch {
-  tenantId: string;
-  kind: DeviceKind;
-  source: PositionSource;
-  receivedAt: string;
-  positions: PositionInput[];
-  events: EventInput[];
-  states?: DeviceStateInput[];
-}
-
-export interface WriteResult {
-  /** Rows new to the database: replays and duplicates count zero. */
-  positions: number;
-  events: number;
-}
+import { LiveAnnouncer, type CommittedWrite } from './live/live-announcer';
+import { POSITIONS_DEFAULT_PARTITION } from './position-partitions';
 
 interface DeviceRow {
   tenantId: string;
@@ -210,23 +153,48 @@ type Query = <T = unknown>(sql: string, params: unknown[]) => Promise<T[]>;
  *
  * Several batches (of any tenants) can share one transaction: a worker under load commits many
  * jobs at once instead of paying a WAL flush per job. A caller that stores more in the same
- * transaction passes its `EntityManager`; the positions then go in by the insert (no COPY on a
- * borrowed connection), which suits the small batches such callers write.
+ * transaction runs it through `inTransaction`; the positions then go in by the insert (no COPY on
+ * a borrowed connection), which suits the small batches such callers write.
+ *
+ * Live streams hear of what was stored once it is committed, from the writer itself: after its own
+ * transaction, or after the caller's.
  */
 @Injectable()
 export class DeviceDataWriter {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly live: LivePublisher,
+    private readonly announcer: LiveAnnouncer,
   ) {}
 
-  async write(batches: DeviceDataBatch[], manager?: EntityManager): Promise<WriteResult> {
-    const result = manager
-      ? await store(batches, <T>(sql: string, params: unknown[]) => manager.query<T[]>(sql, params))
-      : await this.storeByCopy(batches);
-    // Live streams hear of the rows once committed: now, or when the caller's transaction commits.
-    await this.live.committed(batches, result, manager);
+  /** Stores the batches in a transaction of their own. */
+  async write(batches: DeviceDataBatch[]): Promise<WriteResult> {
+    const result = await this.storeByCopy(batches);
+    await this.announcer.announce([{ batches, result }]);
     return result;
+  }
+
+  /**
+   * Runs `work` in one transaction, with the transaction's manager for its own statements and a
+   * `write` that stores batches in the same transaction. Nothing is announced unless it commits.
+   */
+  async inTransaction<T>(
+    work: (
+      manager: EntityManager,
+      write: (batches: DeviceDataBatch[]) => Promise<WriteResult>,
+    ) => Promise<T>,
+  ): Promise<T> {
+    const written: CommittedWrite[] = [];
+    const outcome = await this.dataSource.transaction((manager) =>
+      work(manager, async (batches) => {
+        const result = await store(batches, <T>(sql: string, params: unknown[]) =>
+          manager.query<T[]>(sql, params),
+        );
+        written.push({ batches, result });
+        return result;
+      }),
+    );
+    await this.announcer.announce(written);
+    return outcome;
   }
 
   private async storeByCopy(batches: DeviceDataBatch[]): Promise<WriteResult> {

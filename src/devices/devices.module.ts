@@ -8,8 +8,8 @@ import { DevicesQueryService } from './devices-query.service';
 import { DevicesController } from './devices.controller';
 import { PositionExportService } from './exporters/position-export.service';
 import { DeviceStreamService } from './live/device-stream.service';
+import { LiveAnnouncer } from './live/live-announcer';
 import { LiveEventBus } from './live/live-message';
-import { LivePublisher } from './live/live-publisher';
 import { MemoryLiveEventBus } from './live/memory-live-event.bus';
 import { RedisLiveEventBus } from './live/redis-live-event.bus';
 
@@ -25,7 +25,7 @@ import { RedisLiveEventBus } from './live/redis-live-event.bus';
     DevicesQueryService,
     PositionExportService,
     DeviceStreamService,
-    LivePublisher,
+    LiveAnnouncer,
     {
       provide: LiveEventBus,
       inject: [APP_CONFIG, { token: REDIS, optional: true }],

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DeviceDataWriter,
-  type DeviceDataBatch,
-  type EventInput,
-  type PositionInput,
-  type WriteResult,
-} from '../devices/device-data.writer';
+import type {
+  DeviceDataBatch,
+  EventInput,
+  PositionInput,
+  WriteResult,
+} from '../devices/device-data';
+import { DeviceDataWriter } from '../devices/device-data.writer';
 import { MetricsService } from '../metrics/metrics.service';
 import { UnprocessableJobError } from '../queue/unprocessable-job.error';
 import { EVENT_CODES, POSITION_REPORT_CODES, type EventCode } from './event-codes';
