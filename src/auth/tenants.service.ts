@@ -1,21 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ApiError } from '../common/errors/api-error';
-import { ApiKeyEntity } from './entities/api-key.entity';
-import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
+import { ApiKeysService } from './api-keys.service';
 import { TenantEntity } from './entities/tenant.entity';
-import { DEFAULT_USER_ROLE, UserEntity, type UserRole } from './entities/user.entity';
-import {
-  generateAccountSid,
-  generateApiKey,
-  generateAuthToken,
-  hashPassword,
-  randomSecret,
-  sha256,
-} from './secrets';
-import { requireTenant } from './require-tenant';
-import { randomBytes } from 'node:crypto';
+import { NorthboundCredentialsService } from './northbound-credentials.service';
+import { generateAccountSid, generateAuthToken, sha256 } from './secrets';
+import { UsersService } from './users.service';
 
 /**
  * What `tenant:create --json` prints. These names are a contract: operators' scripts and the
@@ -50,10 +41,18 @@ export function slugify(name: string): string {
     .replace(/-+$/, '');
 }
 
-/** Creates tenants and mints, lists and revokes their credentials. Secrets leave here exactly once. */
+/**
+ * Creates and lists tenants. A new tenant comes with a first user (`admin`), API key and northbound
+ * credential, whose secrets leave here exactly once.
+ */
 @Injectable()
 export class TenantsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly northboundCredentials: NorthboundCredentialsService,
+  ) {}
 
   async createTenant(input: { name: string; slug?: string }): Promise<TenantCredentials> {
     const name = input.name.trim();
@@ -78,9 +77,9 @@ export class TenantsService {
           authTokenHash: sha256(authToken),
         }),
       );
-      const user = await this.insertUser(manager, tenant.id, 'admin', 'admin');
-      const apiKey = await this.insertApiKey(manager, tenant.id, 'default');
-      const northbound = await this.insertNorthboundCredential(manager, tenant.id, 'default');
+      const user = await this.users.insert(manager, tenant.id, 'admin', 'admin');
+      const apiKey = await this.apiKeys.insert(manager, tenant.id, 'default');
+      const northbound = await this.northboundCredentials.insert(manager, tenant.id, 'default');
       return {
         tenant: slug,
         username: user.username,
@@ -107,89 +106,5 @@ export class TenantsService {
 
   async countTenants(): Promise<number> {
     return this.dataSource.getRepository(TenantEntity).count();
-  }
-
-  async createUser(tenantSlug: string, username: string, role: UserRole = DEFAULT_USER_ROLE) {
-    const tenant = await requireTenant(this.dataSource.manager, tenantSlug);
-    const taken = await this.dataSource
-      .getRepository(UserEntity)
-      .existsBy({ tenantId: tenant.id, username });
-    if (taken)
-      throw new ApiError(
-        'VALIDATION_ERROR',
-        `User "${username}" already exists in "${tenantSlug}"`,
-      );
-    return this.insertUser(this.dataSource.manager, tenant.id, username, role);
-  }
-
-  async createApiKey(tenantSlug: string, label?: string) {
-    const tenant = await requireTenant(this.dataSource.manager, tenantSlug);
-    return this.insertApiKey(this.dataSource.manager, tenant.id, label);
-  }
-
-  /** Revokes by the key itself or by its `fh_<prefix>` part. Returns false when nothing matched. */
-  async revokeApiKey(tenantSlug: string, keyOrPrefix: string): Promise<boolean> {
-    const tenant = await requireTenant(this.dataSource.manager, tenantSlug);
-    const prefix = /^fh_([0-9a-f]{12})/.exec(keyOrPrefix)?.[1] ?? keyOrPrefix;
-    const result = await this.dataSource
-      .getRepository(ApiKeyEntity)
-      .update({ tenantId: tenant.id, prefix, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (result.affected ?? 0) > 0;
-  }
-
-  async createNorthboundCredential(tenantSlug: string, label?: string) {
-    const tenant = await requireTenant(this.dataSource.manager, tenantSlug);
-    return this.insertNorthboundCredential(this.dataSource.manager, tenant.id, label);
-  }
-
-  async revokeNorthboundCredential(tenantSlug: string, username: string): Promise<boolean> {
-    const tenant = await requireTenant(this.dataSource.manager, tenantSlug);
-    const result = await this.dataSource
-      .getRepository(NorthboundCredentialEntity)
-      .update({ tenantId: tenant.id, username, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (result.affected ?? 0) > 0;
-  }
-
-  private async insertUser(
-    manager: EntityManager,
-    tenantId: string,
-    username: string,
-    role: UserRole,
-  ) {
-    const password = randomSecret(18);
-    await manager.insert(UserEntity, {
-      tenantId,
-      username,
-      role,
-      passwordHash: await hashPassword(password),
-    });
-    return { username, password };
-  }
-
-  private async insertApiKey(manager: EntityManager, tenantId: string, label?: string) {
-    const { key, prefix } = generateApiKey();
-    await manager.insert(ApiKeyEntity, {
-      tenantId,
-      prefix,
-      keyHash: sha256(key),
-      label: label ?? null,
-    });
-    return { key, prefix: `fh_${prefix}` };
-  }
-
-  private async insertNorthboundCredential(
-    manager: EntityManager,
-    tenantId: string,
-    label?: string,
-  ) {
-    const username = `nb_${randomBytes(8).toString('hex')}`;
-    const password = randomSecret(24);
-    await manager.insert(NorthboundCredentialEntity, {
-      tenantId,
-      username,
-      passwordHash: sha256(password),
-      label: label ?? null,
-    });
-    return { username, password };
   }
 }
