@@ -30,7 +30,7 @@ import {
   positionPageQuery,
   positionsQuery,
   type SqlQuery,
-} from '../src/devices/device-queries';
+} from '../src/devices/device-reads.sql';
 import { DEVICE_PAGE } from '../src/devices/dto/list-devices.query';
 import { encodeCursor } from '../src/devices/keyset-cursor';
 import { monthOf, monthPartition } from '../src/devices/position-partitions';

@@ -6,13 +6,13 @@ import { NorthboundCredentialEntity } from './entities/northbound-credential.ent
 import { requireTenant } from './require-tenant';
 import { randomSecret, sha256 } from './secrets';
 
-/** A new northbound credential: the HTTP Basic username and password a tracker sends, shown once. */
+/** A new northbound credential: the Basic username and password a tracker sends, shown once. */
 export interface NorthboundCredentials {
   username: string;
   password: string;
 }
 
-/** A tenant's credentials for POST /data (`northbound:create`, `northbound:revoke`), stored hashed. */
+/** A tenant's credentials for POST /data (`northbound:create`, `northbound:revoke`), hashed. */
 @Injectable()
 export class NorthboundCredentialsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

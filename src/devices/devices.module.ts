@@ -4,8 +4,8 @@ import { AuthModule } from '../auth/auth.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { DeviceDataWriter } from './device-data.writer';
-import { DevicesQueryService } from './devices-query.service';
 import { DevicesController } from './devices.controller';
+import { DevicesService } from './devices.service';
 import { PositionExportService } from './exporters/position-export.service';
 import { DeviceStreamService } from './live/device-stream.service';
 import { LiveAnnouncer } from './live/live-announcer';
@@ -22,7 +22,7 @@ import { RedisLiveEventBus } from './live/redis-live-event.bus';
   controllers: [DevicesController],
   providers: [
     DeviceDataWriter,
-    DevicesQueryService,
+    DevicesService,
     PositionExportService,
     DeviceStreamService,
     LiveAnnouncer,

@@ -14,7 +14,7 @@ export const KEEP_FOREVER = 0;
 /** Days, `forever`, or null: whatever the server's RETENTION_DAYS says. */
 export type TenantRetention = number | 'forever' | null;
 
-/** How long each tenant's data is kept (`tenant:retention`), which the data-lifecycle job applies. */
+/** How long each tenant's data is kept (`tenant:retention`): the data-lifecycle job applies it. */
 @Injectable()
 export class TenantRetentionService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -10,7 +10,7 @@ import {
 } from './northbound.queue';
 import { TrackerMessageIngestService } from './tracker-message-ingest.service';
 
-/** Adds accepted tracker messages to the northbound queue; embedded (no Redis), stores them at once. */
+/** Adds accepted tracker messages to their queue; embedded (no Redis), stores them at once. */
 @Injectable()
 export class NorthboundProducer extends QueueProducer<StoreTrackerMessageJob> {
   constructor(

@@ -18,7 +18,7 @@ export interface ProcessorOptions<T> {
   jobName: string;
   /** Jobs held at once (WORKER_CONCURRENCY). */
   concurrency: number;
-  /** Write statements in flight at once (WORKER_WRITERS); jobs waiting for one are stored together. */
+  /** Statements in flight at once (WORKER_WRITERS); jobs waiting for one are stored together. */
   writers: number;
   /** Stores jobs, idempotently: a retried job stores nothing twice. */
   store: (jobs: T[]) => Promise<unknown>;

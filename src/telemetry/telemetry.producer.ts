@@ -6,7 +6,7 @@ import { QueueProducer } from '../queue/queue.producer';
 import { TelemetryIngestService } from './telemetry-ingest.service';
 import { INGEST_JOB, TELEMETRY_QUEUE, type IngestTelemetryJob } from './telemetry.queue';
 
-/** Adds accepted telemetry batches to the telemetry queue; embedded (no Redis), stores them at once. */
+/** Adds accepted telemetry batches to their queue; embedded (no Redis), stores them at once. */
 @Injectable()
 export class TelemetryProducer extends QueueProducer<IngestTelemetryJob> {
   constructor(

@@ -3,9 +3,9 @@ import type { PositionSource } from './entities/position.entity';
 import type { SortOrder } from './dto/position-history.query';
 
 /**
- * The SQL of the read side, as plain builders: the query service runs them, and the query
- * benchmark EXPLAINs exactly the same text. Every statement is scoped by tenant (devices) or by a
- * device row id that was itself resolved within the tenant.
+ * The SQL of the read side, as plain builders: DevicesService and the exports run them, and the
+ * query benchmark EXPLAINs exactly the same text. Every statement is scoped by tenant (devices) or
+ * by a device row id that was itself resolved within the tenant.
  */
 export interface SqlQuery {
   text: string;
