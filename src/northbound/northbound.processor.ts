@@ -9,14 +9,14 @@ import {
   STORE_MESSAGE_JOB,
   type StoreTrackerMessageJob,
 } from './northbound.queue';
-import { TrackerMessageIngestService } from './tracker-message-ingest.service';
+import { TrackerMessageStorageService } from './tracker-message-storage.service';
 
 /** Stores the queued tracker messages, in worker processes. */
 @Injectable()
 export class NorthboundProcessor extends QueueProcessor<StoreTrackerMessageJob> {
   constructor(
     @InjectQueue(NORTHBOUND_QUEUE) queue: Queue<StoreTrackerMessageJob>,
-    ingest: TrackerMessageIngestService,
+    storage: TrackerMessageStorageService,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
   ) {
@@ -24,7 +24,7 @@ export class NorthboundProcessor extends QueueProcessor<StoreTrackerMessageJob> 
       jobName: STORE_MESSAGE_JOB,
       concurrency: config.queue.workerConcurrency,
       writers: config.queue.writers,
-      store: (jobs) => ingest.ingest(jobs),
+      store: (jobs) => storage.store(jobs),
       metrics,
     });
   }

@@ -4,7 +4,7 @@ import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { QueueProcessor } from '../queue/queue.processor';
-import { TelemetryIngestService } from './telemetry-ingest.service';
+import { TelemetryStorageService } from './telemetry-storage.service';
 import { INGEST_JOB, TELEMETRY_QUEUE, type IngestTelemetryJob } from './telemetry.queue';
 
 /** Stores the queued telemetry batches, in worker processes. */
@@ -12,7 +12,7 @@ import { INGEST_JOB, TELEMETRY_QUEUE, type IngestTelemetryJob } from './telemetr
 export class TelemetryProcessor extends QueueProcessor<IngestTelemetryJob> {
   constructor(
     @InjectQueue(TELEMETRY_QUEUE) queue: Queue<IngestTelemetryJob>,
-    ingest: TelemetryIngestService,
+    storage: TelemetryStorageService,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
   ) {
@@ -20,7 +20,7 @@ export class TelemetryProcessor extends QueueProcessor<IngestTelemetryJob> {
       jobName: INGEST_JOB,
       concurrency: config.queue.workerConcurrency,
       writers: config.queue.writers,
-      store: (jobs) => ingest.ingest(jobs),
+      store: (jobs) => storage.store(jobs),
       metrics,
     });
   }

@@ -59,14 +59,14 @@ function toEvent(point: TelemetryPoint): EventInput {
  * not a periodic position report also as a device event. Idempotent: a retried job stores nothing twice.
  */
 @Injectable()
-export class TelemetryIngestService {
+export class TelemetryStorageService {
   constructor(
     private readonly writer: DeviceDataWriter,
     private readonly metrics: MetricsService,
   ) {}
 
   /** Stores several jobs in one statement (a worker's coalesced group). */
-  async ingest(jobs: IngestTelemetryJob[]): Promise<WriteResult> {
+  async store(jobs: IngestTelemetryJob[]): Promise<WriteResult> {
     const written = await this.writer.write(jobs.map(toBatch));
     this.metrics.rowsWritten(written);
     return written;

@@ -12,9 +12,9 @@ export interface ReceivedBatch {
   receivedAt: number;
 }
 
-/** The ingestion hot path: validate the whole batch, hand it to the producer, count what was accepted. */
+/** The ingestion hot path: validate the whole batch, hand it to the producer, count its points. */
 @Injectable()
-export class TelemetryService {
+export class TelemetryIntakeService {
   constructor(
     private readonly validator: TelemetryBatchValidator,
     private readonly producer: TelemetryProducer,

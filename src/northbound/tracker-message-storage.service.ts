@@ -25,14 +25,14 @@ const keyOf = (tenantId: string, trackerId: string, recordedAt: Date, bodyHash: 
  * moves the tracker's state backwards (the writer only moves it forward by device time).
  */
 @Injectable()
-export class TrackerMessageIngestService {
+export class TrackerMessageStorageService {
   constructor(
     private readonly writer: DeviceDataWriter,
     private readonly metrics: MetricsService,
   ) {}
 
   /** Stores several jobs at once (a worker's coalesced group). Returns how many messages were new. */
-  async ingest(jobs: StoreTrackerMessageJob[]): Promise<number> {
+  async store(jobs: StoreTrackerMessageJob[]): Promise<number> {
     const rows = new Map<string, MessageRow>();
     for (const job of jobs) {
       const bodyHash = createHash('sha256').update(job.message).digest('hex');

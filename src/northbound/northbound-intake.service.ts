@@ -14,8 +14,8 @@ export interface ReceivedMessage {
 
 /** The northbound hot path: read the message, hand it to the producer, report what was dropped. */
 @Injectable()
-export class NorthboundService {
-  private readonly logger = new Logger(NorthboundService.name);
+export class NorthboundIntakeService {
+  private readonly logger = new Logger(NorthboundIntakeService.name);
 
   constructor(
     private readonly producer: NorthboundProducer,
