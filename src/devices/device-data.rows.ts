@@ -1,5 +1,5 @@
 import type { DeviceDataBatch, DeviceStateInput, PositionInput } from './device-data';
-import type { PositionRow } from './device-data.sql';
+import type { NewPositionRow } from './device-data.sql';
 import type { DeviceKind } from './entities/device.entity';
 
 /*
@@ -99,7 +99,10 @@ export function deviceRows(batches: DeviceDataBatch[]) {
 }
 
 /** The `positions` rows of the batches, by column. */
-export function positionRows(batches: DeviceDataBatch[], ids: Map<string, string>): PositionRow[] {
+export function positionRows(
+  batches: DeviceDataBatch[],
+  ids: Map<string, string>,
+): NewPositionRow[] {
   return batches.flatMap(({ tenantId, source, receivedAt, positions }) =>
     positions.map((position) => ({
       device_id: ids.get(deviceKey(tenantId, position.deviceExternalId)),

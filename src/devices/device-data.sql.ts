@@ -1,39 +1,18 @@
 import type { CopyValue } from './copy-text';
+import {
+  POSITION_COLUMN_NAMES,
+  POSITION_COLUMNS,
+  type PositionColumnName,
+} from './position-columns';
 
-/*
- * The device data writer's statements. Rows travel as one JSON document per statement (or, for
- * positions, as COPY text): a statement per table, whatever the number of rows.
- */
+/* The device data writer's statements: one per table, whatever the number of rows. */
 
-/** The columns of `positions`, in the order of the COPY rows. */
-export const POSITION_COLUMNS = [
-  'device_id',
-  'recorded_at',
-  'eventcode',
-  'tenant_id',
-  'received_at',
-  'source',
-  'fix',
-  'lat',
-  'lon',
-  'altitude',
-  'speed',
-  'heading',
-  'satellites',
-  'ignition',
-  'accuracy',
-  'odometer',
-  'horometer',
-  'address',
-  'temperature',
-  'battery',
-  'extra',
-] as const;
+/** A row of `positions` to store, by column: a COPY line, or a record of the insert's document. */
+export type NewPositionRow = Record<PositionColumnName, CopyValue>;
 
-/** A row of `positions`, by column: a COPY line, or a record of the insert's JSON document. */
-export type PositionRow = Record<(typeof POSITION_COLUMNS)[number], CopyValue>;
+const COLUMN_LIST = POSITION_COLUMN_NAMES.join(', ');
 
-export const COPY_POSITIONS_SQL = `COPY positions (${POSITION_COLUMNS.join(', ')}) FROM STDIN`;
+export const COPY_POSITIONS_SQL = `COPY positions (${COLUMN_LIST}) FROM STDIN`;
 
 const MOVES_FORWARD = (column: string) =>
   `EXCLUDED.${column} IS NOT NULL AND (d.${column} IS NULL OR EXCLUDED.${column} > d.${column})`;
@@ -68,13 +47,10 @@ ON CONFLICT (tenant_id, external_id) DO UPDATE SET
 RETURNING d.id, d.tenant_id, d.external_id`;
 
 export const INSERT_POSITIONS_SQL = `
-INSERT INTO positions (${POSITION_COLUMNS.join(', ')})
-SELECT ${POSITION_COLUMNS.join(', ')}
-FROM jsonb_to_recordset($1::jsonb) AS p(device_id bigint, recorded_at timestamptz,
-  eventcode text, tenant_id uuid, received_at timestamptz, source text, fix boolean, lat float8,
-  lon float8, altitude float8, speed float8, heading float8, satellites smallint, ignition boolean,
-  accuracy float8, odometer float8, horometer float8, address text, temperature float8,
-  battery float8, extra jsonb)
+INSERT INTO positions (${COLUMN_LIST})
+SELECT ${COLUMN_LIST}
+FROM jsonb_to_recordset($1::jsonb)
+  AS p(${POSITION_COLUMNS.map(({ name, recordType }) => `${name} ${recordType}`).join(', ')})
 ON CONFLICT DO NOTHING
 RETURNING 1`;
 

@@ -13,11 +13,11 @@ import {
   COPY_POSITIONS_SQL,
   INSERT_EVENTS_SQL,
   INSERT_POSITIONS_SQL,
-  POSITION_COLUMNS,
   UPSERT_DEVICES_SQL,
-  type PositionRow,
+  type NewPositionRow,
 } from './device-data.sql';
 import { LiveAnnouncer, type CommittedWrite } from './live/live-announcer';
+import { POSITION_COLUMN_NAMES } from './position-columns';
 import { POSITIONS_DEFAULT_PARTITION } from './position-partitions';
 
 /** PostgreSQL's unique_violation: a position already stored (a replayed or duplicated job). */
@@ -136,7 +136,7 @@ export class DeviceDataWriter {
 async function store(
   batches: DeviceDataBatch[],
   query: Query,
-  copy?: (rows: PositionRow[]) => Promise<void>,
+  copy?: (rows: NewPositionRow[]) => Promise<void>,
 ): Promise<WriteResult> {
   const ids = await upsertDevices(query, batches);
   const positions = await insertPositions(query, positionRows(batches, ids), copy);
@@ -159,8 +159,8 @@ async function upsertDevices(
 /** COPY, or the idempotent insert when some of the rows are already stored. Rows new to the database. */
 async function insertPositions(
   query: Query,
-  rows: PositionRow[],
-  copy?: (rows: PositionRow[]) => Promise<void>,
+  rows: NewPositionRow[],
+  copy?: (rows: NewPositionRow[]) => Promise<void>,
 ): Promise<number> {
   if (rows.length === 0) return 0;
   if (copy) {
@@ -177,9 +177,9 @@ async function insertPositions(
   return (await query(INSERT_POSITIONS_SQL, [JSON.stringify(rows)])).length;
 }
 
-async function copyPositions(client: PoolClient, rows: PositionRow[]): Promise<void> {
+async function copyPositions(client: PoolClient, rows: NewPositionRow[]): Promise<void> {
   const copy = client.query(copyFrom(COPY_POSITIONS_SQL));
-  const text = rows.map((row) => copyLine(POSITION_COLUMNS, row)).join('');
+  const text = rows.map((row) => copyLine(POSITION_COLUMN_NAMES, row)).join('');
   await pipeline(Readable.from([text]), copy);
 }
 

@@ -1,8 +1,9 @@
-import type { DeviceEventRow, DeviceRow, PositionJsonRow, PositionRow } from './device-reads.sql';
+import type { DeviceEventRow, DeviceRow, PositionJsonRow } from './device-reads.sql';
 import type { DeviceDto, PositionSnapshotDto } from './dto/device.response';
 import type { DeviceEventDto } from './dto/device-event.response';
 import type { PositionDto } from './dto/position.response';
 import { isoFromMicros } from './iso-from-micros';
+import type { PositionRow } from './position-columns';
 
 /** The stored snapshot, with its time taken from the column (exact, and always `Z`). */
 function snapshot(
