@@ -16,7 +16,9 @@
  *
  * Type-only imports count as much as any other (`tsPreCompilationDeps`): a type that must cross a
  * layer the wrong way belongs in the lower layer. No two files may import each other, directly or
- * through others, and neither may two top-level folders.
+ * through others, and neither may two top-level folders. Between features that leaves an order,
+ * today: auth first; devices and rate-limit on auth; telemetry, northbound and lifecycle on those;
+ * health on none; cli on top.
  */
 
 const BASE = ['config', 'common'];
