@@ -31,6 +31,7 @@ export class QueueModule {
           ? [{ provide: QueueConnections, useFactory: () => new QueueConnections(url) }]
           : []),
       ],
+      // Exported for Bull's root options above, which are resolved outside this module.
       exports: [QueueMonitor, ...(url ? [QueueConnections] : [])],
     };
   }

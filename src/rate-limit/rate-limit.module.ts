@@ -10,8 +10,8 @@ import { API_LIMIT_WINDOW_MS, TenantRequestLimit } from './tenant-request.limit'
 import { BucketStore } from './bucket-store';
 import { Clock, SystemClock } from './clock';
 import { MemoryBucketStore } from './memory-bucket.store';
-import { RedisBucketStore } from './redis-bucket.store';
 import { RateLimitOverridesService } from './rate-limit-overrides.service';
+import { RedisBucketStore } from './redis-bucket.store';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { TelemetryRateLimiter } from './telemetry-rate-limiter';
 import { TenantLimitsService } from './tenant-limits.service';
