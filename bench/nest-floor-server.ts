@@ -13,7 +13,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import Bull from 'bull';
 import type { Request } from 'express';
-import { DURABLE_JOB_OPTIONS } from '../src/common/queue/durable-jobs';
+import { DURABLE_JOB_OPTIONS } from '../src/queue/queue.producer';
 
 /**
  * A reference point of the ingest benchmark, not a baseline to beat: the least a NestJS (Express)

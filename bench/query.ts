@@ -30,10 +30,10 @@ import {
   positionPageQuery,
   positionsQuery,
   type SqlQuery,
-} from '../src/devices/device-queries';
+} from '../src/devices/device-reads.sql';
 import { DEVICE_PAGE } from '../src/devices/dto/list-devices.query';
 import { encodeCursor } from '../src/devices/keyset-cursor';
-import { monthOf, monthPartition } from '../src/lifecycle/position-partitions';
+import { monthOf, monthPartition } from '../src/devices/position-partitions';
 import { REDIS_URL, authHeaders, dropDatabase, recreateDatabase } from './support/fleethub';
 import { describeMachine } from './support/machine';
 import { cliJson, startApi, type ApiService } from './support/processes';

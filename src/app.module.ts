@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { BullModule } from '@nestjs/bull';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -15,8 +14,8 @@ import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NorthboundModule } from './northbound/northbound.module';
+import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { QueueConnections } from './redis/queue.config';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -36,15 +35,8 @@ export class AppModule {
         TypeOrmModule.forRoot(
           buildDataSourceOptions(config.database.url, config.database.poolSize),
         ),
-        ...(redis
-          ? [
-              RedisModule.forRoot(redis),
-              BullModule.forRootAsync({
-                inject: [QueueConnections],
-                useFactory: (connections: QueueConnections) => connections.options(config.queue),
-              }),
-            ]
-          : []),
+        ...(redis ? [RedisModule.forRoot(redis)] : []),
+        QueueModule.forRoot(config),
         AuthApiModule,
         HealthModule.forRoot({ redis: Boolean(redis) }),
         MetricsModule,

@@ -1,6 +1,9 @@
 import type { Response } from 'supertest';
+import { ApiKeysService } from '../src/auth/api-keys.service';
 import { CredentialVerifier } from '../src/auth/credential-verifier.service';
-import { TenantsService, type TenantCredentials } from '../src/auth/tenants.service';
+import { NorthboundCredentialsService } from '../src/auth/northbound-credentials.service';
+import type { TenantCredentials } from '../src/auth/tenants.service';
+import { UsersService } from '../src/auth/users.service';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/tenant.factory';
 import { claimsOf, signToken } from './factories/token.factory';
 import { UNAUTHORIZED, errorEnvelope, missingHeaders } from './utils/api-envelope';
@@ -23,7 +26,9 @@ describe('auth', () => {
   let aToken: string;
   let bToken: string;
 
-  const tenants = () => testApp.app.get(TenantsService);
+  const users = () => testApp.app.get(UsersService);
+  const apiKeys = () => testApp.app.get(ApiKeysService);
+  const northboundCredentials = () => testApp.app.get(NorthboundCredentialsService);
   /** Revocations reach a running server within AUTH_CACHE_TTL; the tests do not wait for it. */
   const clearCache = () => testApp.app.get(CredentialVerifier).clearCache();
 
@@ -140,13 +145,13 @@ describe('auth', () => {
     it('refuses a revoked API key (401)', async () => {
       const tenant = await createTenant(testApp, 'Revoked key fleet');
       await tokenRequest(keyHeaders(tenant), credentials(tenant)).expect(200);
-      expect(await tenants().revokeApiKey(tenant.tenant, tenant.apiKey)).toBe(true);
+      expect(await apiKeys().revoke(tenant.tenant, tenant.apiKey)).toBe(true);
       clearCache();
       expectUnauthorized(await tokenRequest(keyHeaders(tenant), credentials(tenant)));
     });
 
     it('refuses a disabled user (401)', async () => {
-      const user = await tenants().createUser(a.tenant, 'disabled-at-issue');
+      const user = await users().create(a.tenant, 'disabled-at-issue');
       const login = { username: user.username, password: user.password };
       await tokenRequest(keyHeaders(a), login).expect(200);
       await testApp.dataSource.query(
@@ -306,10 +311,10 @@ describe('auth', () => {
       [
         'a revoked API key',
         async () => {
-          const key = await tenants().createApiKey(a.tenant, 'soon revoked');
+          const key = await apiKeys().create(a.tenant, 'soon revoked');
           const headers = { ...apiHeaders(a, aToken), 'X-API-Key': key.key };
           await callProtected(headers).expect(200);
-          expect(await tenants().revokeApiKey(a.tenant, key.prefix)).toBe(true);
+          expect(await apiKeys().revoke(a.tenant, key.prefix)).toBe(true);
           clearCache();
           return headers;
         },
@@ -317,7 +322,7 @@ describe('auth', () => {
       [
         'the JWT of a user disabled since',
         async () => {
-          const user = await tenants().createUser(a.tenant, `soon-disabled-${Date.now()}`);
+          const user = await users().create(a.tenant, `soon-disabled-${Date.now()}`);
           const token = await issueToken(testApp, { ...a, ...user });
           await callProtected(apiHeaders(a, token)).expect(200);
           await testApp.dataSource.query(`UPDATE users SET disabled_at = now() WHERE id = $1`, [
@@ -389,11 +394,11 @@ describe('auth', () => {
     });
 
     it('refuses a revoked credential', async () => {
-      const credential = await tenants().createNorthboundCredential(a.tenant, 'soon revoked');
+      const credential = await northboundCredentials().create(a.tenant, 'soon revoked');
       const call = () =>
         testApp.http.get(NORTHBOUND_PATH).auth(credential.username, credential.password);
       await call().expect(200);
-      expect(await tenants().revokeNorthboundCredential(a.tenant, credential.username)).toBe(true);
+      expect(await northboundCredentials().revoke(a.tenant, credential.username)).toBe(true);
       clearCache();
       expectUnauthorized(await call(), NORTHBOUND_CHALLENGE);
     });
@@ -498,9 +503,7 @@ describe('auth with the credential cache off (AUTH_CACHE_TTL=0)', () => {
     const tenant = await createTenant(testApp);
     const headers = apiHeaders(tenant, await issueToken(testApp, tenant));
     await testApp.http.get(PROBE_PATH).set(headers).expect(200);
-    expect(await testApp.app.get(TenantsService).revokeApiKey(tenant.tenant, tenant.apiKey)).toBe(
-      true,
-    );
+    expect(await testApp.app.get(ApiKeysService).revoke(tenant.tenant, tenant.apiKey)).toBe(true);
     const response = await testApp.http.get(PROBE_PATH).set(headers);
     expect(response.status).toBe(401);
     expect(response.body).toEqual(UNAUTHORIZED);
@@ -514,8 +517,8 @@ describe('auth with the credential cache off (AUTH_CACHE_TTL=0)', () => {
         .auth(tenant.northbound.username, tenant.northbound.password);
     await call().expect(200);
     await testApp.app
-      .get(TenantsService)
-      .revokeNorthboundCredential(tenant.tenant, tenant.northbound.username);
+      .get(NorthboundCredentialsService)
+      .revoke(tenant.tenant, tenant.northbound.username);
     const response = await call();
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toBe(NORTHBOUND_CHALLENGE);
@@ -551,9 +554,7 @@ describe('auth with a short credential cache (AUTH_CACHE_TTL=3)', () => {
       signToken({ sub, tid, exp: Math.floor(Date.now() / 1000) + 900 }),
     );
     await testApp.http.get(PROBE_PATH).set(later).expect(200);
-    expect(await testApp.app.get(TenantsService).revokeApiKey(tenant.tenant, tenant.apiKey)).toBe(
-      true,
-    );
+    expect(await testApp.app.get(ApiKeysService).revoke(tenant.tenant, tenant.apiKey)).toBe(true);
     // Past the key entry's life, not the principal's own 3 s: the key is checked again.
     await sleepUntil(cached + 3500);
     const response = await testApp.http.get(PROBE_PATH).set(later);

@@ -6,10 +6,11 @@ import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northb
 import { examplePoints, randomImei } from './factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/tenant.factory';
 import { DataSource } from 'typeorm';
-import { positionsQuery, type PositionRow } from '../src/devices/device-queries';
-import { toPositionDto } from '../src/devices/device-views';
-import { DevicesQueryService } from '../src/devices/devices-query.service';
+import { positionsQuery } from '../src/devices/device-reads.sql';
+import { toPositionDto } from '../src/devices/devices.mapper';
+import { DevicesService } from '../src/devices/devices.service';
 import { LiveEventBus } from '../src/devices/live/live-message';
+import type { PositionRow } from '../src/devices/position-columns';
 import { errorEnvelope } from './utils/api-envelope';
 import { parseCsv } from './utils/csv';
 import { listeningUrl } from './utils/listening-url';
@@ -354,7 +355,7 @@ describe('Devices API', () => {
         ],
       });
       const deviceRowId = await testApp.app
-        .get(DevicesQueryService)
+        .get(DevicesService)
         .deviceRowId(fleet.tenantId, awkward);
       const query = positionsQuery(deviceRowId, { order: 'asc' });
       const rows = await testApp.app.get(DataSource).query<PositionRow[]>(query.text, query.values);

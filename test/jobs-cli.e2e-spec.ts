@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { COMMANDS } from '../src/cli/commands';
-import { DURABLE_JOB_OPTIONS } from '../src/common/queue/durable-jobs';
+import { DURABLE_JOB_OPTIONS } from '../src/queue/queue.producer';
 import { NORTHBOUND_QUEUE } from '../src/northbound/northbound.queue';
 import {
   INGEST_JOB,

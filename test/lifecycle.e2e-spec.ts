@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { TenantsService } from '../src/auth/tenants.service';
 import { MIGRATIONS, buildDataSourceOptions } from '../src/database/data-source-options';
+import { monthOf, monthPartition, monthsAround } from '../src/devices/position-partitions';
 import { DataLifecycleService, LIFECYCLE_LOCK_KEY } from '../src/lifecycle/data-lifecycle.service';
-import { monthOf, monthPartition, monthsAround } from '../src/lifecycle/position-partitions';
+import { TenantRetentionService } from '../src/lifecycle/tenant-retention.service';
 import { position, storeDeviceData, track } from './factories/device-data.factory';
 import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
 import { randomImei } from './factories/telemetry.factory';
@@ -235,8 +235,8 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
     it("deletes what a tenant keeps no longer, and nothing of another tenant's", async () => {
       const short = await seed('Keeps A Month');
       const long = await seed('Keeps Everything');
-      await testApp.app.get(TenantsService).setRetention(short.tenant.tenant, 30);
-      await testApp.app.get(TenantsService).setRetention(long.tenant.tenant, 'forever');
+      await testApp.app.get(TenantRetentionService).set(short.tenant.tenant, 30);
+      await testApp.app.get(TenantRetentionService).set(long.tenant.tenant, 'forever');
       const before = await held(long.tenantId);
       expect(before.positions).toHaveLength(2);
       expect(before.messages).toHaveLength(2);
@@ -255,7 +255,7 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
 
     it('deletes batch after batch until nothing past the retention is left', async () => {
       const { tenant, tenantId } = await fleet('Keeps A Week');
-      await testApp.app.get(TenantsService).setRetention(tenant.tenant, 7);
+      await testApp.app.get(TenantRetentionService).set(tenant.tenant, 7);
       const imei = randomImei();
       // More than one batch of old positions, and a recent one.
       const old = track(imei, 5001, daysAgo(20), 1);
@@ -341,7 +341,7 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
       expect(set.stdout).toContain(`Data of "${slug}" is kept 400 days.`);
       const forever = await cli('--tenant', slug, '--forever', '--json');
       expect(JSON.parse(forever.stdout)).toMatchObject({ retention: 'forever' });
-      expect(await testApp.app.get(TenantsService).getRetention(slug)).toBe('forever');
+      expect(await testApp.app.get(TenantRetentionService).get(slug)).toBe('forever');
       const reset = await cli('--tenant', slug, '--default', '--json');
       expect(JSON.parse(reset.stdout)).toMatchObject({ retention: null });
     });
@@ -356,7 +356,7 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
       const result = await cli('--tenant', tenant.tenant, ...args);
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain(message);
-      expect(await testApp.app.get(TenantsService).getRetention(tenant.tenant)).toBeNull();
+      expect(await testApp.app.get(TenantRetentionService).get(tenant.tenant)).toBeNull();
     });
   });
 });

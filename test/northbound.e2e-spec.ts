@@ -3,7 +3,8 @@ import type { JobCounts, Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { CredentialVerifier } from '../src/auth/credential-verifier.service';
-import { TenantsService, type TenantCredentials } from '../src/auth/tenants.service';
+import { NorthboundCredentialsService } from '../src/auth/northbound-credentials.service';
+import type { TenantCredentials } from '../src/auth/tenants.service';
 import { NORTHBOUND_QUEUE } from '../src/northbound/northbound.queue';
 import { TRACKER_ALERTS } from '../src/northbound/tracker-message.constants';
 import {
@@ -356,15 +357,13 @@ describeWithRedis('POST /data (queued: Redis and a worker in the process)', () =
     });
 
     it('a revoked credential, while another credential of the tenant still works', async () => {
-      const tenants = h.testApp.app.get(TenantsService);
-      const revoked = await tenants.createNorthboundCredential(h.tenant.tenant, 'old tracker');
-      const current = await tenants.createNorthboundCredential(h.tenant.tenant, 'new tracker');
+      const credentials = h.testApp.app.get(NorthboundCredentialsService);
+      const revoked = await credentials.create(h.tenant.tenant, 'old tracker');
+      const current = await credentials.create(h.tenant.tenant, 'new tracker');
       expect((await h.post(trackerMessage(), [revoked.username, revoked.password])).status).toBe(
         200,
       );
-      expect(await tenants.revokeNorthboundCredential(h.tenant.tenant, revoked.username)).toBe(
-        true,
-      );
+      expect(await credentials.revoke(h.tenant.tenant, revoked.username)).toBe(true);
       h.testApp.app.get(CredentialVerifier).clearCache();
       expectUnauthorized(await h.post(trackerMessage(), [revoked.username, revoked.password]));
       const body = trackerMessage();

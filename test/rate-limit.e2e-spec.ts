@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Response } from 'supertest';
-import { TenantsService, type TenantCredentials } from '../src/auth/tenants.service';
+import type { TenantCredentials } from '../src/auth/tenants.service';
 import { COMMANDS } from '../src/cli/commands';
 import { Clock } from '../src/rate-limit/clock';
+import { RateLimitOverridesService } from '../src/rate-limit/rate-limit-overrides.service';
 import { apiHeaders, createTenant, issueToken } from './factories/tenant.factory';
 import { telemetryPoint } from './factories/telemetry.factory';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -146,7 +147,9 @@ describe('telemetry rate limits (memory buckets, clock held by the test)', () =>
 
   it('charges each IMEI of a mixed batch its own share, and a refused request nothing', async () => {
     const caller = await newCaller(testApp);
-    await testApp.app.get(TenantsService).setRateLimits(caller.tenant.tenant, { imeiCapacity: 10 });
+    await testApp.app
+      .get(RateLimitOverridesService)
+      .set(caller.tenant.tenant, { imeiCapacity: 10 });
 
     const mixed = [...batch('mix-A', 25), ...batch('mix-B', 5)];
     const first = await caller.send(mixed);
@@ -180,7 +183,7 @@ describe('telemetry rate limits (memory buckets, clock held by the test)', () =>
 
   it('answers Retry-After with the whole seconds until the bucket holds the cost', async () => {
     const caller = await newCaller(testApp);
-    await testApp.app.get(TenantsService).setRateLimits(caller.tenant.tenant, {
+    await testApp.app.get(RateLimitOverridesService).set(caller.tenant.tenant, {
       globalCapacity: 100,
     });
     expect((await caller.send(batch('retry-A', 1000))).status).toBe(200); // 50 tokens
@@ -204,7 +207,7 @@ describe('telemetry rate limits (memory buckets, clock held by the test)', () =>
 
   it('refuses a request that costs more than a bucket can ever hold, saying so', async () => {
     const caller = await newCaller(testApp);
-    await testApp.app.get(TenantsService).setRateLimits(caller.tenant.tenant, {
+    await testApp.app.get(RateLimitOverridesService).set(caller.tenant.tenant, {
       imeiCapacity: 4,
     });
     const refused = await caller.send(batch('huge', 100));
@@ -249,18 +252,18 @@ describe('telemetry rate limits (memory buckets, clock held by the test)', () =>
     expect(rateHeaders(await caller.send([point('auth')])).remaining).toBe('179');
   });
 
-  it("applies a tenant's limits, set through TenantsService, once its cache entry expires", async () => {
+  it("applies a tenant's limits, set through RateLimitOverridesService, once its cache entry expires", async () => {
     const caller = await newCaller(testApp);
-    const tenants = testApp.app.get(TenantsService);
+    const overrides = testApp.app.get(RateLimitOverridesService);
     expect(rateHeaders(await caller.send([point('t-1')])).limit).toBe('180');
 
-    await tenants.setRateLimits(caller.tenant.tenant, { globalCapacity: 500, globalRefill: 100 });
+    await overrides.set(caller.tenant.tenant, { globalCapacity: 500, globalRefill: 100 });
     expect(rateHeaders(await caller.send([point('t-1')])).limit).toBe('180'); // still cached
     advance(5000);
     const raised = await caller.send([point('t-1')]);
     expect(rateHeaders(raised)).toEqual({ limit: '500', remaining: '499', reset: '1' });
 
-    await tenants.setRateLimits(caller.tenant.tenant, {}, { reset: true });
+    await overrides.set(caller.tenant.tenant, {}, { reset: true });
     advance(5000);
     expect(rateHeaders(await caller.send([point('t-1')])).limit).toBe('180');
   });
@@ -431,7 +434,7 @@ describeWithRedis('two app instances on one Redis', () => {
   it('hold their combined traffic to one user bucket and one IMEI bucket', async () => {
     const caller = await newCaller(first);
     // Slow refill (1 token/s), so that real time barely blurs the counts.
-    await first.app.get(TenantsService).setRateLimits(caller.tenant.tenant, {
+    await first.app.get(RateLimitOverridesService).set(caller.tenant.tenant, {
       globalCapacity: 60,
       globalRefill: 1,
       imeiCapacity: 20,

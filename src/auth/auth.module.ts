@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
+import { ApiKeysService } from './api-keys.service';
 import { CredentialVerifier } from './credential-verifier.service';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { NorthboundCredentialEntity } from './entities/northbound-credential.entity';
@@ -10,9 +11,11 @@ import { TenantEntity } from './entities/tenant.entity';
 import { UserEntity } from './entities/user.entity';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { NorthboundBasicStrategy, TwilioBasicStrategy } from './strategies/basic.strategies';
+import { NorthboundCredentialsService } from './northbound-credentials.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { TenantsService } from './tenants.service';
 import { TokenService } from './token.service';
+import { UsersService } from './users.service';
 
 @Module({
   imports: [
@@ -35,6 +38,9 @@ import { TokenService } from './token.service';
   providers: [
     CredentialVerifier,
     TenantsService,
+    UsersService,
+    ApiKeysService,
+    NorthboundCredentialsService,
     TokenService,
     JwtStrategy,
     ApiKeyStrategy,
@@ -43,6 +49,13 @@ import { TokenService } from './token.service';
   ],
   // The guards of `decorators.ts` are built where they are used, from these (and from
   // RateLimitModule's FailedAuthLimiter, which needs the request-limit storage).
-  exports: [CredentialVerifier, TenantsService, TokenService],
+  exports: [
+    CredentialVerifier,
+    TenantsService,
+    UsersService,
+    ApiKeysService,
+    NorthboundCredentialsService,
+    TokenService,
+  ],
 })
 export class AuthModule {}

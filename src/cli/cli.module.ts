@@ -4,8 +4,13 @@ import { AuthModule } from '../auth/auth.module';
 import type { ResolvedAppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/config.module';
 import { buildDataSourceOptions } from '../database/data-source-options';
+import { LifecycleModule } from '../lifecycle/lifecycle.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 
-/** What operator commands need: configuration, the database and the auth services. No HTTP, no queues. */
+/**
+ * What operator commands need: configuration, the database, the auth services and the tenants'
+ * settings (rate-limit overrides, retention). No HTTP, no queues, no data-lifecycle job.
+ */
 @Module({})
 export class CliModule {
   static forRoot(config: ResolvedAppConfig): DynamicModule {
@@ -15,6 +20,8 @@ export class CliModule {
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, 2)),
         AuthModule,
+        RateLimitModule,
+        LifecycleModule,
       ],
     };
   }

@@ -1,29 +1,33 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { ApiKeysService } from '../auth/api-keys.service';
 import { DEFAULT_USER_ROLE, USER_ROLES, type UserRole } from '../auth/entities/user.entity';
+import { NorthboundCredentialsService } from '../auth/northbound-credentials.service';
 import { ROLE_ABILITIES } from '../auth/roles';
-import {
-  TenantsService,
-  type TenantRateLimits,
-  type TenantRetention,
-} from '../auth/tenants.service';
+import { TenantsService } from '../auth/tenants.service';
+import { UsersService } from '../auth/users.service';
 import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
+import {
+  TenantRetentionService,
+  type TenantRetention,
+} from '../lifecycle/tenant-retention.service';
+import {
+  RateLimitOverridesService,
+  type RateLimitOverrides,
+} from '../rate-limit/rate-limit-overrides.service';
 import { JOB_COMMANDS } from './job-commands';
 import { UsageError, optional, positiveInteger, required, type Command } from './options';
 
-const LIMIT_OPTIONS: [keyof TenantRateLimits, string, string][] = [
+const LIMIT_OPTIONS: [keyof RateLimitOverrides, string, string][] = [
   ['globalCapacity', 'global-capacity', 'tokens'],
   ['globalRefill', 'global-refill', 'tokens/s'],
   ['imeiCapacity', 'imei-capacity', 'tokens'],
   ['imeiRefill', 'imei-refill', 'tokens/s'],
 ];
 
-const tenants = (app: INestApplicationContext) => app.get(TenantsService);
-
 export const COMMANDS: Record<string, Command> = {
   'tenant:create': {
     usage: 'tenant:create --name <name> [--slug <slug>] [--json]',
     async run(app, options) {
-      const created = await tenants(app).createTenant({
+      const created = await app.get(TenantsService).createTenant({
         name: required(options, 'name'),
         slug: optional(options, 'slug'),
       });
@@ -43,7 +47,7 @@ export const COMMANDS: Record<string, Command> = {
   'tenant:list': {
     usage: 'tenant:list [--json]',
     async run(app) {
-      const list = await tenants(app).listTenants();
+      const list = await app.get(TenantsService).listTenants();
       return {
         json: list,
         text: list.length
@@ -58,7 +62,7 @@ export const COMMANDS: Record<string, Command> = {
       '[--imei-capacity N] [--imei-refill N] [--reset] [--json]',
     async run(app, options) {
       const slug = required(options, 'tenant');
-      const changes: Partial<TenantRateLimits> = {};
+      const changes: Partial<RateLimitOverrides> = {};
       for (const [field, option] of LIMIT_OPTIONS) {
         const value = positiveInteger(options, option);
         if (value !== undefined) changes[field] = value;
@@ -66,8 +70,8 @@ export const COMMANDS: Record<string, Command> = {
       const reset = options.reset === true;
       const changed = reset || Object.keys(changes).length > 0;
       const limits = changed
-        ? await tenants(app).setRateLimits(slug, changes, { reset })
-        : await tenants(app).getRateLimits(slug);
+        ? await app.get(RateLimitOverridesService).set(slug, changes, { reset })
+        : await app.get(RateLimitOverridesService).get(slug);
       const lines = LIMIT_OPTIONS.map(
         ([field, option, unit]) =>
           `  ${option.padEnd(16)} ${limits[field] === null ? '(server default)' : `${limits[field]} ${unit}`}`,
@@ -97,8 +101,8 @@ export const COMMANDS: Record<string, Command> = {
       if (given.length > 1) throw new UsageError('Give one of --days, --forever and --default');
       const retention =
         given.length === 1
-          ? await tenants(app).setRetention(slug, given[0])
-          : await tenants(app).getRetention(slug);
+          ? await app.get(TenantRetentionService).set(slug, given[0])
+          : await app.get(TenantRetentionService).get(slug);
       const server = app.get<ResolvedAppConfig>(APP_CONFIG).lifecycle.retentionDays ?? 'forever';
       const kept = (value: number | 'forever') =>
         value === 'forever' ? 'forever' : `${value} days`;
@@ -123,11 +127,9 @@ export const COMMANDS: Record<string, Command> = {
       const role = optional(options, 'role') ?? DEFAULT_USER_ROLE;
       if (!USER_ROLES.includes(role as UserRole))
         throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
-      const user = await tenants(app).createUser(
-        required(options, 'tenant'),
-        required(options, 'username'),
-        role as UserRole,
-      );
+      const user = await app
+        .get(UsersService)
+        .create(required(options, 'tenant'), required(options, 'username'), role as UserRole);
       return {
         json: user,
         text: [
@@ -140,20 +142,18 @@ export const COMMANDS: Record<string, Command> = {
   'apikey:create': {
     usage: 'apikey:create --tenant <slug> [--label <label>] [--json]',
     async run(app, options) {
-      const key = await tenants(app).createApiKey(
-        required(options, 'tenant'),
-        optional(options, 'label'),
-      );
+      const key = await app
+        .get(ApiKeysService)
+        .create(required(options, 'tenant'), optional(options, 'label'));
       return { json: { apiKey: key.key, prefix: key.prefix }, text: `API key: ${key.key}` };
     },
   },
   'apikey:revoke': {
     usage: 'apikey:revoke --tenant <slug> --key <key or fh_prefix>',
     async run(app, options) {
-      const revoked = await tenants(app).revokeApiKey(
-        required(options, 'tenant'),
-        required(options, 'key'),
-      );
+      const revoked = await app
+        .get(ApiKeysService)
+        .revoke(required(options, 'tenant'), required(options, 'key'));
       if (!revoked) throw new UsageError('No active API key of that tenant matches --key');
       return {
         json: { revoked },
@@ -164,10 +164,9 @@ export const COMMANDS: Record<string, Command> = {
   'northbound:create': {
     usage: 'northbound:create --tenant <slug> [--label <label>] [--json]',
     async run(app, options) {
-      const credential = await tenants(app).createNorthboundCredential(
-        required(options, 'tenant'),
-        optional(options, 'label'),
-      );
+      const credential = await app
+        .get(NorthboundCredentialsService)
+        .create(required(options, 'tenant'), optional(options, 'label'));
       return {
         json: credential,
         text: `Northbound credential: ${credential.username} / ${credential.password}`,
@@ -177,10 +176,9 @@ export const COMMANDS: Record<string, Command> = {
   'northbound:revoke': {
     usage: 'northbound:revoke --tenant <slug> --username <username>',
     async run(app, options) {
-      const revoked = await tenants(app).revokeNorthboundCredential(
-        required(options, 'tenant'),
-        required(options, 'username'),
-      );
+      const revoked = await app
+        .get(NorthboundCredentialsService)
+        .revoke(required(options, 'tenant'), required(options, 'username'));
       if (!revoked)
         throw new UsageError('No active northbound credential of that tenant has that username');
       return { json: { revoked }, text: 'Northbound credential revoked.' };

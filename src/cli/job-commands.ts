@@ -1,10 +1,10 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import Bull, { type Job, type Queue } from 'bull';
-import { reportQueueErrors } from '../common/queue/durable-jobs';
 import { withTimeout } from '../common/with-timeout';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { NORTHBOUND_QUEUE, type StoreTrackerMessageJob } from '../northbound/northbound.queue';
-import { QueueConnections } from '../redis/queue.config';
+import { QueueConnections } from '../queue/queue-connections';
+import { reportQueueErrors } from '../queue/queue-errors';
 import { TELEMETRY_QUEUE, type IngestTelemetryJob } from '../telemetry/telemetry.queue';
 import { UsageError, positiveInteger, type Command, type CommandOptions } from './options';
 

@@ -15,7 +15,7 @@ import type { Response } from 'express';
 import { ApiAuth, CurrentPrincipal } from '../auth/decorators';
 import type { ApiPrincipal } from '../auth/principal';
 import { ok, okJson, type ApiResponse } from '../common/http/envelope';
-import { DevicesQueryService } from './devices-query.service';
+import { DevicesService } from './devices.service';
 import { DeviceEventPageDto, type DeviceEventDto } from './dto/device-event.response';
 import { DeviceEventsQueryDto } from './dto/device-events.query';
 import { DeviceStreamQueryDto } from './dto/device-stream.query';
@@ -42,7 +42,7 @@ const DEVICE_ID = ApiParam({
 @Controller('apidev/v1/devices')
 export class DevicesController {
   constructor(
-    private readonly devices: DevicesQueryService,
+    private readonly devices: DevicesService,
     private readonly exports: PositionExportService,
     private readonly live: DeviceStreamService,
   ) {}

@@ -4,12 +4,12 @@ import { AuthModule } from '../auth/auth.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import { DeviceDataWriter } from './device-data.writer';
-import { DevicesQueryService } from './devices-query.service';
 import { DevicesController } from './devices.controller';
+import { DevicesService } from './devices.service';
 import { PositionExportService } from './exporters/position-export.service';
 import { DeviceStreamService } from './live/device-stream.service';
+import { LiveAnnouncer } from './live/live-announcer';
 import { LiveEventBus } from './live/live-message';
-import { LivePublisher } from './live/live-publisher';
 import { MemoryLiveEventBus } from './live/memory-live-event.bus';
 import { RedisLiveEventBus } from './live/redis-live-event.bus';
 
@@ -22,10 +22,10 @@ import { RedisLiveEventBus } from './live/redis-live-event.bus';
   controllers: [DevicesController],
   providers: [
     DeviceDataWriter,
-    DevicesQueryService,
+    DevicesService,
     PositionExportService,
     DeviceStreamService,
-    LivePublisher,
+    LiveAnnouncer,
     {
       provide: LiveEventBus,
       inject: [APP_CONFIG, { token: REDIS, optional: true }],

@@ -1,4 +1,4 @@
-import type { QueueDepth } from '../common/queue/queue-depth';
+import type { QueueDepth } from '../queue/queue-depth';
 import { backlogProblems } from './queue-backlog.health';
 
 const depth = (queue: string, waiting: number, oldestWaitingAgeSeconds: number): QueueDepth => ({

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import type { QueueDepth } from '../common/queue/queue-depth';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { QueueMonitor } from '../metrics/queue-monitor';
+import type { QueueDepth } from '../queue/queue-depth';
+import { QueueMonitor } from '../queue/queue-monitor';
 
 type Limits = AppConfig['readiness'];
 

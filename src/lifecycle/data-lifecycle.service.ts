@@ -7,11 +7,11 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { KEEP_FOREVER } from '../auth/tenants.service';
 import { APP_CONFIG, type ResolvedAppConfig } from '../config/app-config';
+import { monthPartition, monthsAround, type Month } from '../devices/position-partitions';
 import { PartitionMaintainer } from './partition-maintainer';
-import { monthPartition, monthsAround, type Month } from './position-partitions';
 import { RetentionEnforcer, type DeletedRows } from './retention-enforcer';
+import { KEEP_FOREVER } from './tenant-retention.service';
 
 /** Any fixed 64-bit number: one process of the fleet runs the job at a time. */
 export const LIFECYCLE_LOCK_KEY = 7_316_044_213;

@@ -5,7 +5,7 @@ import {
   monthPartition,
   type Month,
   type MonthPartition,
-} from './position-partitions';
+} from '../devices/position-partitions';
 
 /**
  * How long a partition change waits for its lock before giving up until the next run. Detaching
@@ -14,7 +14,7 @@ import {
  */
 const LOCK_TIMEOUT = '1s';
 
-/** Creates and drops the monthly partitions of `positions` (see position-partitions.ts). */
+/** Creates and drops the monthly partitions of `positions` (see devices/position-partitions.ts). */
 export class PartitionMaintainer {
   constructor(private readonly runner: QueryRunner) {}
 

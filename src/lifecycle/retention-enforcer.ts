@@ -1,5 +1,9 @@
 import type { QueryRunner } from 'typeorm';
-import { POSITIONS_DEFAULT_PARTITION, monthPartition, type Month } from './position-partitions';
+import {
+  POSITIONS_DEFAULT_PARTITION,
+  monthPartition,
+  type Month,
+} from '../devices/position-partitions';
 
 /** Rows one statement deletes: each is its own short transaction, so ingestion never waits long. */
 const BATCH_ROWS = 5000;

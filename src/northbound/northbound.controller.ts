@@ -14,13 +14,13 @@ import type { TenantPrincipal } from '../auth/principal';
 import { ok, type ApiResponse } from '../common/http/envelope';
 import { requestIdOf } from '../common/http/request-id';
 import { TrackerMessageAcceptedDto, TrackerMessageDto } from './dto/tracker-message.dto';
-import { NorthboundService } from './northbound.service';
+import { NorthboundIntakeService } from './northbound-intake.service';
 
 /** Mounted under NORTHBOUND_BASE_PATH (see NorthboundModule). */
 @ApiTags('northbound')
 @Controller('data')
 export class NorthboundController {
-  constructor(private readonly northbound: NorthboundService) {}
+  constructor(private readonly northbound: NorthboundIntakeService) {}
 
   @Post()
   @HttpCode(200)

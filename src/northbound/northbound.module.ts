@@ -4,12 +4,12 @@ import { RouterModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { DevicesModule } from '../devices/devices.module';
-import { NorthboundQueueWorker } from './northbound-queue.worker';
-import { InlineNorthboundSink, NorthboundSink, QueueNorthboundSink } from './northbound-sink';
+import { NorthboundIntakeService } from './northbound-intake.service';
 import { NorthboundController } from './northbound.controller';
+import { NorthboundProcessor } from './northbound.processor';
+import { NorthboundProducer } from './northbound.producer';
 import { NORTHBOUND_QUEUE } from './northbound.queue';
-import { NorthboundService } from './northbound.service';
-import { TrackerMessageIngestService } from './tracker-message-ingest.service';
+import { TrackerMessageStorageService } from './tracker-message-storage.service';
 
 /**
  * POST {NORTHBOUND_BASE_PATH}/data for Programmable Asset Trackers. With Redis, the API queues each
@@ -35,10 +35,10 @@ export class NorthboundModule {
       ],
       controllers: serves ? [NorthboundController] : [],
       providers: [
-        NorthboundService,
-        TrackerMessageIngestService,
-        { provide: NorthboundSink, useClass: queued ? QueueNorthboundSink : InlineNorthboundSink },
-        ...(consumes ? [NorthboundQueueWorker] : []),
+        NorthboundIntakeService,
+        TrackerMessageStorageService,
+        NorthboundProducer,
+        ...(consumes ? [NorthboundProcessor] : []),
       ],
     };
   }

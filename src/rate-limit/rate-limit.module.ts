@@ -10,6 +10,7 @@ import { API_LIMIT_WINDOW_MS, TenantRequestLimit } from './tenant-request.limit'
 import { BucketStore } from './bucket-store';
 import { Clock, SystemClock } from './clock';
 import { MemoryBucketStore } from './memory-bucket.store';
+import { RateLimitOverridesService } from './rate-limit-overrides.service';
 import { RedisBucketStore } from './redis-bucket.store';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { TelemetryRateLimiter } from './telemetry-rate-limiter';
@@ -21,9 +22,11 @@ const OPTIONAL_REDIS = { token: REDIS, optional: true };
  * Rate limits. With REDIS_URL, the token buckets and the request counters live in Redis and
  * hold across every API process; without, in this process's memory (the embedded default).
  * Global, so the telemetry route's guard resolves its limiter wherever it is used.
+ *
+ * Imported without `forRoot` (the operator CLI), it offers only the tenants' stored overrides.
  */
 @Global()
-@Module({})
+@Module({ providers: [RateLimitOverridesService], exports: [RateLimitOverridesService] })
 export class RateLimitModule {
   static forRoot(config: AppConfig): DynamicModule {
     const keyPrefix = `${config.queue.prefix}:rl`;

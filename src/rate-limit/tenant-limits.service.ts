@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TenantsService, type TenantRateLimits } from '../auth/tenants.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Clock } from './clock';
+import { RateLimitOverridesService, type RateLimitOverrides } from './rate-limit-overrides.service';
 import type { BucketLimits } from './token-bucket';
 
 /** The telemetry buckets' sizes for one tenant. */
@@ -31,7 +31,7 @@ export class TenantLimitsService {
   private readonly ttlMs: number;
 
   constructor(
-    private readonly tenants: TenantsService,
+    private readonly overrides: RateLimitOverridesService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -53,7 +53,7 @@ export class TenantLimitsService {
   private async load(tenantId: string, stale?: TelemetryLimits): Promise<TelemetryLimits> {
     let limits: TelemetryLimits;
     try {
-      limits = this.merge(await this.tenants.findRateLimits(tenantId));
+      limits = this.merge(await this.overrides.findByTenantId(tenantId));
     } catch (error) {
       this.logger.warn(`Could not read the rate limits of tenant ${tenantId}: ${String(error)}`);
       return stale ?? this.defaults;
@@ -64,7 +64,7 @@ export class TenantLimitsService {
     return limits;
   }
 
-  private merge(overrides: TenantRateLimits | null): TelemetryLimits {
+  private merge(overrides: RateLimitOverrides | null): TelemetryLimits {
     const { global, imei } = this.defaults;
     return {
       global: {

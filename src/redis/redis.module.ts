@@ -8,7 +8,6 @@ import {
 } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { createRedisClient } from './redis-client';
-import { QueueConnections } from './queue.config';
 
 export const REDIS = Symbol('REDIS');
 
@@ -21,7 +20,7 @@ class RedisShutdown implements OnApplicationShutdown {
   }
 }
 
-/** The shared Redis connection and the queues' connections, present only when REDIS_URL is set. */
+/** The shared Redis connection, present only when REDIS_URL is set. */
 @Global()
 @Module({})
 export class RedisModule {
@@ -31,9 +30,8 @@ export class RedisModule {
       providers: [
         { provide: REDIS, useFactory: () => createRedisClient(url, 'shared') },
         RedisShutdown,
-        { provide: QueueConnections, useFactory: () => new QueueConnections(url) },
       ],
-      exports: [REDIS, QueueConnections],
+      exports: [REDIS],
     };
   }
 }

@@ -15,7 +15,7 @@ import { ok, type ApiResponse } from '../common/http/envelope';
 import { requestIdOf } from '../common/http/request-id';
 import { TelemetryThrottlerGuard } from '../rate-limit/telemetry-throttler.guard';
 import { TelemetryAcceptedDto, TelemetryPointDto } from './dto/telemetry-point.dto';
-import { TelemetryService } from './telemetry.service';
+import { TelemetryIntakeService } from './telemetry-intake.service';
 
 /**
  * The body's text exactly as the parser read it: `JsonBodyGuard` admits valid UTF-8 only, and the
@@ -27,7 +27,7 @@ const bodyText = (request: RawBodyRequest<Request>) =>
 @ApiTags('telemetry')
 @Controller('apidev/v1/telemetry')
 export class TelemetryController {
-  constructor(private readonly telemetry: TelemetryService) {}
+  constructor(private readonly telemetry: TelemetryIntakeService) {}
 
   @Post()
   @HttpCode(200)

@@ -4,12 +4,12 @@ import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { DevicesModule } from '../devices/devices.module';
 import { TelemetryBatchValidator } from './telemetry-batch.validator';
-import { TelemetryIngestService } from './telemetry-ingest.service';
-import { TelemetryQueueWorker } from './telemetry-queue.worker';
-import { InlineTelemetrySink, QueueTelemetrySink, TelemetrySink } from './telemetry-sink';
+import { TelemetryIntakeService } from './telemetry-intake.service';
+import { TelemetryStorageService } from './telemetry-storage.service';
 import { TelemetryController } from './telemetry.controller';
+import { TelemetryProcessor } from './telemetry.processor';
+import { TelemetryProducer } from './telemetry.producer';
 import { TELEMETRY_QUEUE } from './telemetry.queue';
-import { TelemetryService } from './telemetry.service';
 
 /**
  * POST /apidev/v1/telemetry. With Redis, the API queues each batch and workers store it; without,
@@ -31,10 +31,10 @@ export class TelemetryModule {
       controllers: serves ? [TelemetryController] : [],
       providers: [
         TelemetryBatchValidator,
-        TelemetryIngestService,
-        TelemetryService,
-        { provide: TelemetrySink, useClass: queued ? QueueTelemetrySink : InlineTelemetrySink },
-        ...(consumes ? [TelemetryQueueWorker] : []),
+        TelemetryStorageService,
+        TelemetryIntakeService,
+        TelemetryProducer,
+        ...(consumes ? [TelemetryProcessor] : []),
       ],
     };
   }

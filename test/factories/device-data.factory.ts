@@ -3,7 +3,7 @@ import type {
   EventInput,
   PositionInput,
   WriteResult,
-} from '../../src/devices/device-data.writer';
+} from '../../src/devices/device-data';
 import { DeviceDataWriter } from '../../src/devices/device-data.writer';
 import type { TestApp } from '../utils/test-app';
 

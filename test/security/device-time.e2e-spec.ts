@@ -1,6 +1,6 @@
 import type { TenantCredentials } from '../../src/auth/tenants.service';
 import { DataLifecycleService } from '../../src/lifecycle/data-lifecycle.service';
-import { monthsAround, type Month } from '../../src/lifecycle/position-partitions';
+import { monthsAround, type Month } from '../../src/devices/position-partitions';
 import { northboundCredentials, trackerMessage } from '../factories/northbound.factory';
 import { randomImei, telemetryPoint } from '../factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken } from '../factories/tenant.factory';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
-import { TenantsService } from '../../src/auth/tenants.service';
+import { UsersService } from '../../src/auth/users.service';
 import { position, storeDeviceData } from '../factories/device-data.factory';
 import { examplePoints, randomImei } from '../factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from '../factories/tenant.factory';
@@ -42,8 +42,8 @@ describe('user roles on /apidev/v1', () => {
     testApp = await createTestApp();
     tenant = await createTenant(testApp, 'Roles Fleet');
     const tracker = await testApp.app
-      .get(TenantsService)
-      .createUser(tenant.tenant, 'tracker-1', 'device');
+      .get(UsersService)
+      .create(tenant.tenant, 'tracker-1', 'device');
     adminHeaders = apiHeaders(tenant, await issueToken(testApp, tenant));
     deviceHeaders = apiHeaders(tenant, await issueToken(testApp, { ...tenant, ...tracker }));
     await storeDeviceData(testApp, await tenantIdOf(testApp, tenant.tenant), {

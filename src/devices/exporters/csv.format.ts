@@ -1,27 +1,12 @@
 import type { PositionDto } from '../dto/position.response';
+import { POSITION_TIME_COLUMNS, POSITION_VALUE_COLUMNS } from '../position-columns';
 import type { PositionExportFormat } from './position-export-format';
 
+/** The fields of the API's position, in its order. */
 const COLUMNS: readonly (keyof PositionDto)[] = [
-  'recordedAt',
-  'receivedAt',
-  'eventcode',
-  'fix',
-  'lat',
-  'lon',
-  'altitude',
-  'speed',
-  'heading',
-  'satellites',
-  'ignition',
-  'accuracy',
-  'odometer',
-  'horometer',
-  'address',
-  'temperature',
-  'battery',
-  'source',
-  'extra',
-];
+  ...POSITION_TIME_COLUMNS,
+  ...POSITION_VALUE_COLUMNS,
+].map(({ property }) => property);
 
 const NEEDS_QUOTES = /[",\r\n]/;
 

@@ -15,13 +15,13 @@ import {
   exportCursorQuery,
   positionsQuery,
   type PositionFilter,
-  type PositionRow,
   type SqlQuery,
-} from '../device-queries';
-import { toPositionDto } from '../device-views';
-import { DevicesQueryService, positionFilter } from '../devices-query.service';
+} from '../device-reads.sql';
+import { toPositionDto } from '../devices.mapper';
+import { DevicesService, positionFilter } from '../devices.service';
 import type { PositionFormat, PositionHistoryQueryDto } from '../dto/position-history.query';
 import type { PositionDto } from '../dto/position.response';
+import type { PositionRow } from '../position-columns';
 import { CSV_FORMAT } from './csv.format';
 import { GEOJSON_FORMAT } from './geojson.format';
 import { GPX_FORMAT } from './gpx.format';
@@ -71,7 +71,7 @@ export class PositionExportService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly queries: DevicesQueryService,
+    private readonly queries: DevicesService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.slots = new TenantSlots('position exports', config.exports, RETRY_AFTER_SECONDS);

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiError } from '../../common/errors/api-error';
 import { TenantSlots, type ReleaseSlot } from '../../common/tenant-slots';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { DevicesQueryService } from '../devices-query.service';
+import { DevicesService } from '../devices.service';
 import { LiveEventBus, compareLiveIds, isLiveId, type LiveMessage } from './live-message';
 
 /** What the browser waits before reconnecting (with Last-Event-ID) when the stream drops. */
@@ -45,7 +45,7 @@ export class DeviceStreamService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly bus: LiveEventBus,
-    private readonly queries: DevicesQueryService,
+    private readonly queries: DevicesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.slots = new TenantSlots('live streams', config.liveStreams, RETRY_AFTER_SECONDS);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { Gauge } from 'prom-client';
-import { readQueueDepth, type QueueDepth } from '../common/queue/queue-depth';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { readQueueDepth, type QueueDepth } from './queue-depth';
 
 /** How long one reading serves: load balancers probe readiness often, from every instance. */
 const READING_TTL_MS = 1000;

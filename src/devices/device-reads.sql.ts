@@ -1,11 +1,12 @@
 import type { DeviceKind } from './entities/device.entity';
 import type { PositionSource } from './entities/position.entity';
 import type { SortOrder } from './dto/position-history.query';
+import { POSITION_TIME_COLUMNS, POSITION_VALUE_COLUMNS, microsAlias } from './position-columns';
 
 /**
- * The SQL of the read side, as plain builders: the query service runs them, and the query
- * benchmark EXPLAINs exactly the same text. Every statement is scoped by tenant (devices) or by a
- * device row id that was itself resolved within the tenant.
+ * The SQL of the read side, as plain builders: DevicesService and the exports run them, and the
+ * query benchmark EXPLAINs exactly the same text. Every statement is scoped by tenant (devices) or
+ * by a device row id that was itself resolved within the tenant.
  */
 export interface SqlQuery {
   text: string;
@@ -152,58 +153,38 @@ function historyQuery(
   return { text, values: where.values };
 }
 
-export interface PositionRow {
-  recorded_us: string;
-  received_us: string;
-  eventcode: string;
-  fix: boolean;
-  lat: number;
-  lon: number;
-  altitude: number | null;
-  speed: number | null;
-  heading: number | null;
-  satellites: number | null;
-  ignition: boolean | null;
-  accuracy: number | null;
-  odometer: number | null;
-  horometer: number | null;
-  address: string | null;
-  temperature: number | null;
-  battery: number | null;
-  source: PositionSource;
-  extra: Record<string, unknown> | null;
-}
+/** The device and arrival times, as microseconds (`PositionRow`). */
+const POSITION_TIMES = POSITION_TIME_COLUMNS.map(
+  ({ name }) => `${micros(name)} AS ${microsAlias(name)}`,
+).join(', ');
 
 const POSITIONS: HistoryTable = {
   table: 'positions',
-  columns: `${micros('recorded_at')} AS recorded_us, ${micros('received_at')} AS received_us,
-    eventcode, fix, lat, lon, altitude, speed, heading, satellites, ignition, accuracy, odometer,
-    horometer, address, temperature, battery, source, extra`,
+  columns: `${POSITION_TIMES}, ${POSITION_VALUE_COLUMNS.map(({ name }) => name).join(', ')}`,
   time: 'recorded_at',
   tiebreaker: 'eventcode',
 };
 
-/**
- * How PostgreSQL writes a column as a JSON value. `literal`: numbers, booleans and json(b), whose
- * text already is JSON (float8 columns hold finite values only: both APIs refuse NaN and
- * infinities on the way in); `string`: text, quoted and escaped.
- */
-type JsonKind = 'literal' | 'string';
+type ValueForm = (typeof POSITION_VALUE_COLUMNS)[number]['api'];
 
-const JSON_VALUE: Record<JsonKind, (column: string) => string> = {
+/** How PostgreSQL writes a column's value as JSON (see the `api` forms of POSITION_COLUMNS). */
+const JSON_VALUE: Record<ValueForm, (column: string) => string> = {
   literal: (column) => `coalesce(${column}::text, 'null')`,
   string: (column) => `coalesce(to_json(${column})::text, 'null')`,
 };
 
 /**
- * The members of a JSON object (`"column":value,…`, without braces) as one text column, written by
+ * The members of a JSON object (`"field":value,…`, without braces) as one text column, written by
  * PostgreSQL. For a 1,000-row history page, parsing nineteen columns a row in Node and serializing
  * them again took most of the request; PostgreSQL already writes each value's text, and joining
  * them costs it little (its json functions were four times slower at the same job).
  */
-function jsonMembers(columns: [name: string, kind: JsonKind][]): string {
+function jsonMembers(
+  columns: readonly { name: string; property: string; api: ValueForm }[],
+): string {
   const members = columns.map(
-    ([name, kind], index) => `'${index === 0 ? '' : ','}"${name}":', ${JSON_VALUE[kind](name)}`,
+    ({ name, property, api }, index) =>
+      `'${index === 0 ? '' : ','}"${property}":', ${JSON_VALUE[api](name)}`,
   );
   return `concat(${members.join(', ')})`;
 }
@@ -219,26 +200,7 @@ export interface PositionJsonRow {
 
 const POSITION_PAGE: HistoryTable = {
   ...POSITIONS,
-  columns: `${micros('recorded_at')} AS recorded_us, ${micros('received_at')} AS received_us,
-    eventcode, ${jsonMembers([
-      ['eventcode', 'string'],
-      ['fix', 'literal'],
-      ['lat', 'literal'],
-      ['lon', 'literal'],
-      ['altitude', 'literal'],
-      ['speed', 'literal'],
-      ['heading', 'literal'],
-      ['satellites', 'literal'],
-      ['ignition', 'literal'],
-      ['accuracy', 'literal'],
-      ['odometer', 'literal'],
-      ['horometer', 'literal'],
-      ['address', 'string'],
-      ['temperature', 'literal'],
-      ['battery', 'literal'],
-      ['source', 'string'],
-      ['extra', 'literal'],
-    ])} AS members`,
+  columns: `${POSITION_TIMES}, eventcode, ${jsonMembers(POSITION_VALUE_COLUMNS)} AS members`,
 };
 
 export interface PositionFilter extends HistoryWindow {

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { BullRootModuleOptions } from '@nestjs/bull';
 import Redis from 'ioredis';
 import type { AppConfig } from '../config/app-config';
-import { createRedisClient } from './redis-client';
+import { createRedisClient } from '../redis/redis-client';
 
 /**
  * Bull's connections. The command client fails fast while Redis is down (no offline queue), so a

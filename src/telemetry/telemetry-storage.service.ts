@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DeviceDataWriter,
-  type DeviceDataBatch,
-  type EventInput,
-  type PositionInput,
-  type WriteResult,
-} from '../devices/device-data.writer';
-import { UnprocessableJobError } from '../common/queue/durable-jobs';
+import type {
+  DeviceDataBatch,
+  EventInput,
+  PositionInput,
+  WriteResult,
+} from '../devices/device-data';
+import { DeviceDataWriter } from '../devices/device-data.writer';
 import { MetricsService } from '../metrics/metrics.service';
+import { UnprocessableJobError } from '../queue/unprocessable-job.error';
 import { EVENT_CODES, POSITION_REPORT_CODES, type EventCode } from './event-codes';
 import type { TelemetryPoint } from './telemetry-point.schema';
 import type { IngestTelemetryJob } from './telemetry.queue';
@@ -59,14 +59,14 @@ function toEvent(point: TelemetryPoint): EventInput {
  * not a periodic position report also as a device event. Idempotent: a retried job stores nothing twice.
  */
 @Injectable()
-export class TelemetryIngestService {
+export class TelemetryStorageService {
   constructor(
     private readonly writer: DeviceDataWriter,
     private readonly metrics: MetricsService,
   ) {}
 
   /** Stores several jobs in one statement (a worker's coalesced group). */
-  async ingest(jobs: IngestTelemetryJob[]): Promise<WriteResult> {
+  async store(jobs: IngestTelemetryJob[]): Promise<WriteResult> {
     const written = await this.writer.write(jobs.map(toBatch));
     this.metrics.rowsWritten(written);
     return written;

@@ -1,5 +1,5 @@
 import type { Queue } from 'bull';
-import { LuaScript } from '../../redis/lua-script';
+import { LuaScript } from '../redis/lua-script';
 
 /** A queue's jobs by state, and how long its oldest waiting job has waited. */
 export interface QueueDepth {

@@ -1,13 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  DataSource,
-  type EntityManager,
-  type EntitySubscriberInterface,
-  type TransactionCommitEvent,
-  type TransactionRollbackEvent,
-} from 'typeorm';
-import type { DeviceDataBatch, PositionInput, WriteResult } from '../device-data.writer';
+import type { DeviceDataBatch, PositionInput, WriteResult } from '../device-data';
 import type { DeviceEventDto } from '../dto/device-event.response';
 import type { PositionDto } from '../dto/position.response';
 import { LiveEventBus, type LiveDraft } from './live-message';
@@ -61,17 +53,16 @@ function drafts(batch: DeviceDataBatch): LiveDraft[] {
   ];
 }
 
-type Announcement = { batches: DeviceDataBatch[]; result: WriteResult };
-
-/** Where a transaction keeps what it will announce once (and if) it commits. */
-const PENDING = Symbol('live announcements');
-type TransactionData = { [PENDING]?: Announcement[] };
+/** Batches the writer has committed, and how many of their rows were new. */
+export interface CommittedWrite {
+  batches: DeviceDataBatch[];
+  result: WriteResult;
+}
 
 /**
- * Tells live streams what the writer has stored, once it is committed, so a client never sees a
- * position that a reload would not show: at once after a statement of its own, or after the
- * caller's transaction commits when the writer ran inside one (a TypeORM transaction subscriber,
- * registered as the Nest docs show); nothing if that transaction rolls back.
+ * Tells live streams what the device data writer has committed, so a client never sees a position
+ * that a reload would not show: the writer calls it once its transaction (or its caller's) has
+ * committed, never for one that rolled back.
  *
  * Only tenants a stream watches are announced (`LiveEventBus.watched`), the others cost nothing.
  * A write that stored nothing new (a replay) is not announced; a partly new one is announced
@@ -79,46 +70,16 @@ type TransactionData = { [PENDING]?: Announcement[] };
  * throws: the data is stored whatever becomes of its announcement.
  */
 @Injectable()
-export class LivePublisher implements EntitySubscriberInterface {
-  private readonly logger = new Logger(LivePublisher.name);
+export class LiveAnnouncer {
+  private readonly logger = new Logger(LiveAnnouncer.name);
 
-  constructor(
-    private readonly bus: LiveEventBus,
-    @InjectDataSource() dataSource: DataSource,
-  ) {
-    dataSource.subscribers.push(this);
-  }
+  constructor(private readonly bus: LiveEventBus) {}
 
-  async committed(
-    batches: DeviceDataBatch[],
-    result: WriteResult,
-    manager?: EntityManager,
-  ): Promise<void> {
-    if (result.positions + result.events === 0) return;
-    const transaction = manager?.queryRunner;
-    if (transaction?.isTransactionActive) {
-      const data = transaction.data as TransactionData;
-      (data[PENDING] ??= []).push({ batches, result });
-      return;
-    }
-    await this.announce([{ batches, result }]);
-  }
-
-  async afterTransactionCommit({ queryRunner }: TransactionCommitEvent): Promise<void> {
-    // A savepoint released inside the transaction commits nothing yet.
-    if (queryRunner.isTransactionActive) return;
-    const data = queryRunner.data as TransactionData;
-    const pending = data[PENDING];
-    delete data[PENDING];
-    if (pending) await this.announce(pending);
-  }
-
-  afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
-    if (!queryRunner.isTransactionActive) delete (queryRunner.data as TransactionData)[PENDING];
-  }
-
-  private async announce(announcements: Announcement[]): Promise<void> {
-    const batches = announcements.flatMap((announcement) => announcement.batches);
+  async announce(writes: CommittedWrite[]): Promise<void> {
+    const batches = writes
+      .filter(({ result }) => result.positions + result.events > 0)
+      .flatMap((write) => write.batches);
+    if (batches.length === 0) return;
     let watched: Set<string>;
     try {
       watched = await this.bus.watched([...new Set(batches.map((batch) => batch.tenantId))]);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiPrincipal } from '../auth/principal';
 import { TelemetryBatchValidator } from './telemetry-batch.validator';
-import { TelemetrySink } from './telemetry-sink';
+import { TelemetryProducer } from './telemetry.producer';
 
 export interface ReceivedBatch {
   /** The parsed JSON body. */
@@ -12,17 +12,17 @@ export interface ReceivedBatch {
   receivedAt: number;
 }
 
-/** The ingestion hot path: validate the whole batch, hand it to the sink, count what was accepted. */
+/** The ingestion hot path: validate the whole batch, hand it to the producer, count its points. */
 @Injectable()
-export class TelemetryService {
+export class TelemetryIntakeService {
   constructor(
     private readonly validator: TelemetryBatchValidator,
-    private readonly sink: TelemetrySink,
+    private readonly producer: TelemetryProducer,
   ) {}
 
   async accept(principal: ApiPrincipal, batch: ReceivedBatch): Promise<number> {
     const points = this.validator.validate(batch.body, batch.receivedAt);
-    await this.sink.submit({
+    await this.producer.add({
       tenantId: principal.tenantId,
       requestId: batch.requestId,
       receivedAt: new Date(batch.receivedAt).toISOString(),

@@ -14,8 +14,8 @@ import {
   type PositionFilter,
   type PositionJsonRow,
   type SqlQuery,
-} from './device-queries';
-import { isoFromMicros, positionJson, toDeviceDto, toDeviceEventDto } from './device-views';
+} from './device-reads.sql';
+import { positionJson, toDeviceDto, toDeviceEventDto } from './devices.mapper';
 import type { DeviceEventDto } from './dto/device-event.response';
 import type { DeviceEventsQueryDto } from './dto/device-events.query';
 import type { DeviceDto } from './dto/device.response';
@@ -26,6 +26,7 @@ import {
   type TimeWindowQueryDto,
 } from './dto/position-history.query';
 import { toUtcTimestamp } from './dto/query-params';
+import { isoFromMicros } from './iso-from-micros';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 
 export interface Page<T> {
@@ -56,7 +57,7 @@ const possibleDeviceId = (deviceId: string) => deviceId.length <= 64 && !deviceI
  * device is indistinguishable from one that does not exist.
  */
 @Injectable()
-export class DevicesQueryService {
+export class DevicesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async listDevices(tenantId: string, query: ListDevicesQueryDto): Promise<Page<DeviceDto>> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { DeviceDataWriter, type DeviceDataBatch } from '../devices/device-data.writer';
+import type { DeviceDataBatch } from '../devices/device-data';
+import { DeviceDataWriter } from '../devices/device-data.writer';
 import { MetricsService, type RowsWritten } from '../metrics/metrics.service';
 import type { StoreTrackerMessageJob } from './northbound.queue';
 
@@ -26,23 +25,22 @@ const keyOf = (tenantId: string, trackerId: string, recordedAt: Date, bodyHash: 
  * moves the tracker's state backwards (the writer only moves it forward by device time).
  */
 @Injectable()
-export class TrackerMessageIngestService {
+export class TrackerMessageStorageService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: DeviceDataWriter,
     private readonly metrics: MetricsService,
   ) {}
 
   /** Stores several jobs at once (a worker's coalesced group). Returns how many messages were new. */
-  async ingest(jobs: StoreTrackerMessageJob[]): Promise<number> {
+  async store(jobs: StoreTrackerMessageJob[]): Promise<number> {
     const rows = new Map<string, MessageRow>();
     for (const job of jobs) {
       const bodyHash = createHash('sha256').update(job.message).digest('hex');
       const recordedAt = new Date(job.reading.recordedAt);
       rows.set(keyOf(job.tenantId, job.reading.trackerId, recordedAt, bodyHash), { job, bodyHash });
     }
-    const written = await this.dataSource.transaction(
-      async (manager): Promise<Required<RowsWritten>> => {
+    const written = await this.writer.inTransaction(
+      async (manager, write): Promise<Required<RowsWritten>> => {
         const inserted: InsertedKey[] = await manager.query(INSERT_MESSAGES_SQL, [
           JSON.stringify([...rows.values()].map(toRow)),
         ]);
@@ -51,7 +49,7 @@ export class TrackerMessageIngestService {
             rows.get(keyOf(row.tenant_id, row.tracker_id, row.recorded_at, row.body_hash))!.job,
         );
         if (fresh.length === 0) return { messages: 0, positions: 0, events: 0 };
-        const devices = await this.writer.write(fresh.map(toBatch), manager);
+        const devices = await write(fresh.map(toBatch));
         return { messages: fresh.length, ...devices };
       },
     );

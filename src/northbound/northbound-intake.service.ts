@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TenantPrincipal } from '../auth/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { NorthboundSink } from './northbound-sink';
+import { NorthboundProducer } from './northbound.producer';
 import type { DroppedValue } from './northbound.queue';
 import { readTrackerMessage } from './tracker-message.reader';
 
@@ -12,13 +12,13 @@ export interface ReceivedMessage {
   receivedAt: number;
 }
 
-/** The northbound hot path: read the message, hand it to the sink, report what was dropped. */
+/** The northbound hot path: read the message, hand it to the producer, report what was dropped. */
 @Injectable()
-export class NorthboundService {
-  private readonly logger = new Logger(NorthboundService.name);
+export class NorthboundIntakeService {
+  private readonly logger = new Logger(NorthboundIntakeService.name);
 
   constructor(
-    private readonly sink: NorthboundSink,
+    private readonly producer: NorthboundProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -28,7 +28,7 @@ export class NorthboundService {
       received.receivedAt,
       this.config.deviceTime,
     );
-    await this.sink.submit({
+    await this.producer.add({
       tenantId: tenant.tenantId,
       requestId: received.requestId,
       receivedAt: new Date(received.receivedAt).toISOString(),
