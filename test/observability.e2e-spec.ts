@@ -295,12 +295,19 @@ describeWithRedis('readiness with a queue backlog (ROLE=api: no worker takes the
       );
       expect(drained.status).toBe(200);
       expect(waiting(drained.body)?.waiting).toBe(0);
-      const [stored] = await api.dataSource.query<{ count: string }[]>(
-        `SELECT count(*) FROM positions p JOIN devices d ON d.id = p.device_id
-         WHERE d.external_id = ANY($1)`,
-        [imeis],
+      // Nothing waits any more; the last jobs taken may still be committing.
+      const stored = await waitFor(
+        async () => {
+          const [row] = await api.dataSource.query<{ count: string }[]>(
+            `SELECT count(*) FROM positions p JOIN devices d ON d.id = p.device_id
+             WHERE d.external_id = ANY($1)`,
+            [imeis],
+          );
+          return Number(row.count);
+        },
+        (count) => count === 8,
       );
-      expect(Number(stored.count)).toBe(8);
+      expect(stored).toBe(8);
     } finally {
       await worker.close();
     }
