@@ -56,6 +56,15 @@ describe('request admission', () => {
     return Number(row.count);
   };
 
+  /** Waits until the one point sent for `imei` is stored, and fails if it never is. */
+  const expectStored = async (imei: string) =>
+    expect(
+      await waitFor(
+        () => positionsOf(imei),
+        (count) => count === 1,
+      ),
+    ).toBe(1);
+
   /**
    * Whatever an earlier refused request could have queued is stored by the time a batch sent after
    * it is: waits for such a batch, so that "nothing stored" is not merely "not stored yet".
@@ -67,12 +76,7 @@ describe('request admission', () => {
       .set(headers)
       .send([telemetryPoint({ imei })])
       .expect(200);
-    expect(
-      await waitFor(
-        () => positionsOf(imei),
-        (count) => count === 1,
-      ),
-    ).toBe(1);
+    await expectStored(imei);
   }
 
   describe('the body is UTF-8 JSON, parsed once: what was validated is what is stored', () => {
@@ -103,12 +107,7 @@ describe('request admission', () => {
         .set({ ...headers, 'Content-Type': 'application/json; charset=UTF-8' })
         .send(JSON.stringify([telemetryPoint({ imei })]))
         .expect(200);
-      expect(
-        await waitFor(
-          () => positionsOf(imei),
-          (count) => count === 1,
-        ),
-      ).toBe(1);
+      await expectStored(imei);
     });
 
     it('refuses another charset on /data with 415 too', async () => {
@@ -195,12 +194,7 @@ describe('request admission', () => {
           .serialize(asIs)
           .send(compress(Buffer.from(JSON.stringify([telemetryPoint({ imei })]))))
           .expect(200);
-        expect(
-          await waitFor(
-            () => positionsOf(imei),
-            (count) => count === 1,
-          ),
-        ).toBe(1);
+        await expectStored(imei);
       }
     });
   });
