@@ -70,16 +70,6 @@ describe('the API process stopped (SIGTERM) under load', () => {
     );
     expect(unexpected).toEqual([]);
 
-    const stored = await waitFor(
-      () => ledger.count(stack.postgres.url, stack.tenant.tenant),
-      ({ storedOnce }) => storedOnce === ledger.size,
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
-    expect(stored).toEqual({
-      acknowledged: ledger.size,
-      storedOnce: ledger.size,
-      missing: 0,
-      doubled: 0,
-    });
+    await ledger.expectStoredOnce(stack.postgres.url, stack.tenant.tenant);
   });
 });

@@ -1,6 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { BatchFactory } from '../../bench/support/telemetry-batches';
-import { waitFor } from '../utils/wait';
 import { AckLedger } from './support/ack-ledger';
 import { FaultStack, type ApiProcess } from './support/fault-stack';
 import { FullCollections, ResidentSampler, TRACE_GC } from './support/memory';
@@ -101,16 +100,6 @@ describe('a burst far beyond the rate limits', () => {
     expect(api.process.exitCode).toBeNull();
     expect((await fetch(`${api.baseUrl}/health/live`)).status).toBe(200);
 
-    const stored = await waitFor(
-      () => ledger.count(stack.postgres.url, stack.tenant.tenant),
-      ({ storedOnce }) => storedOnce === ledger.size,
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
-    expect(stored).toEqual({
-      acknowledged: ledger.size,
-      storedOnce: ledger.size,
-      missing: 0,
-      doubled: 0,
-    });
+    await ledger.expectStoredOnce(stack.postgres.url, stack.tenant.tenant);
   });
 });

@@ -49,17 +49,7 @@ describe('PostgreSQL restarted while workers write', () => {
     expect(await waitForOpenWrite(stack.postgres.url)).toBe(true);
     const outcomes = await load.stop();
 
-    const stored = await waitFor(
-      () => ledger.count(stack.postgres.url, stack.tenant.tenant),
-      ({ storedOnce }) => storedOnce === ledger.size,
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
-    expect(stored).toEqual({
-      acknowledged: ledger.size,
-      storedOnce: ledger.size,
-      missing: 0,
-      doubled: 0,
-    });
+    await ledger.expectStoredOnce(stack.postgres.url, stack.tenant.tenant);
     // Acknowledging never needed PostgreSQL, and no job ran out of attempts.
     expect(tally(outcomes)).toEqual({ '200': outcomes.length });
     expect((await probe.counts()).failed).toBe(0);

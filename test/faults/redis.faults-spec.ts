@@ -70,8 +70,6 @@ describe('Redis unreachable', () => {
     expect(wrong).toEqual([]);
   }
 
-  const storedOf = () => ledger.count(stack.postgres.url, stack.tenant.tenant);
-
   it('crashed (SIGKILL): 5xx at once, never 200; restarted: ingestion resumes, nothing lost', async () => {
     const before = load(4);
     await waitFor(
@@ -86,16 +84,7 @@ describe('Redis unreachable', () => {
     await stack.redis.start();
     expect(isAnswer(await resumed())).toBe(true);
 
-    const stored = await waitFor(storedOf, ({ storedOnce }) => storedOnce === ledger.size, {
-      timeoutMs: 60_000,
-      intervalMs: 500,
-    });
-    expect(stored).toEqual({
-      acknowledged: ledger.size,
-      storedOnce: ledger.size,
-      missing: 0,
-      doubled: 0,
-    });
+    await ledger.expectStoredOnce(stack.postgres.url, stack.tenant.tenant);
   });
 
   it('frozen (SIGSTOP, connections open, no answers): 5xx within 2 s; thawed: resumes', async () => {
@@ -107,15 +96,6 @@ describe('Redis unreachable', () => {
     }
     expect(isAnswer(await resumed())).toBe(true);
 
-    const stored = await waitFor(storedOf, ({ storedOnce }) => storedOnce === ledger.size, {
-      timeoutMs: 60_000,
-      intervalMs: 500,
-    });
-    expect(stored).toEqual({
-      acknowledged: ledger.size,
-      storedOnce: ledger.size,
-      missing: 0,
-      doubled: 0,
-    });
+    await ledger.expectStoredOnce(stack.postgres.url, stack.tenant.tenant);
   });
 });

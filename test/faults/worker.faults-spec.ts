@@ -53,17 +53,7 @@ describe('a worker killed or stopped in the middle of a batch', () => {
     expect(await waitForOpenWrite(stack.postgres.url)).toBe(true);
     const outcomes = await load.stop();
 
-    const stored = await waitFor(
-      () => storedOf(ledger),
-      ({ storedOnce }) => storedOnce === ledger.size,
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
-    expect(stored).toEqual({
-      acknowledged: ledger.size,
-      storedOnce: ledger.size,
-      missing: 0,
-      doubled: 0,
-    });
+    await ledger.expectStoredOnce(stack.postgres.url, stack.tenant.tenant);
     // The worker's crash is invisible to devices: the API acknowledged every batch.
     expect(tally(outcomes)).toEqual({ '200': outcomes.length });
     restarted.process.kill('SIGTERM');
@@ -111,11 +101,6 @@ describe('a worker killed or stopped in the middle of a batch', () => {
     });
 
     stack.startWorker();
-    const stored = await waitFor(
-      () => storedOf(ledger),
-      ({ storedOnce }) => storedOnce === ledger.size,
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
-    expect(stored.storedOnce).toBe(ledger.size);
+    await ledger.expectStoredOnce(stack.postgres.url, stack.tenant.tenant);
   });
 });

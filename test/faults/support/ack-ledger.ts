@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { waitFor } from '../../utils/wait';
 
 /** How the acknowledged points stand in PostgreSQL. */
 export interface StoredCount {
@@ -69,5 +70,23 @@ export class AckLedger {
     } finally {
       await client.end();
     }
+  }
+
+  /**
+   * The promise of every fault case: waits (up to a minute) until each acknowledged point is in
+   * `tenant`'s positions, then requires every one of them there exactly once.
+   */
+  async expectStoredOnce(databaseUrl: string, tenant: string): Promise<void> {
+    const stored = await waitFor(
+      () => this.count(databaseUrl, tenant),
+      ({ storedOnce }) => storedOnce === this.size,
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(stored).toEqual({
+      acknowledged: this.size,
+      storedOnce: this.size,
+      missing: 0,
+      doubled: 0,
+    });
   }
 }
