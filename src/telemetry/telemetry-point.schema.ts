@@ -1,4 +1,5 @@
 import type { SchemaObject } from 'ajv';
+import { DEVICE_ID_MAX_LENGTH } from '../common/validation/device-id';
 import { PRINTABLE_TEXT, STORABLE_TEXT } from '../common/validation/storable-text';
 import { EVENT_CODE_LIST } from './event-codes';
 
@@ -41,7 +42,12 @@ export const TELEMETRY_POINT_SCHEMA: SchemaObject = {
     'heading',
   ],
   properties: {
-    imei: { type: 'string', minLength: 1, maxLength: 50, pattern: PRINTABLE_TEXT.source },
+    imei: {
+      type: 'string',
+      minLength: 1,
+      maxLength: DEVICE_ID_MAX_LENGTH,
+      pattern: PRINTABLE_TEXT.source,
+    },
     eventcode: { type: 'string', maxLength: 20, enum: EVENT_CODE_LIST },
     fix: { type: 'boolean' },
     datetime: { type: 'string', maxLength: 40 },

@@ -13,6 +13,7 @@ import {
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
+import { DEVICE_ID_MAX_LENGTH } from '../../common/validation/device-id';
 import { IsOptional } from '../../common/validation/is-optional';
 import {
   PRINTABLE_TEXT,
@@ -50,10 +51,14 @@ function satisfies(
  * configured one.
  */
 export class TelemetryPointDto {
-  @ApiProperty({ maxLength: 50, example: '352093081234567', description: 'Device IMEI identifier' })
+  @ApiProperty({
+    maxLength: DEVICE_ID_MAX_LENGTH,
+    example: '352093081234567',
+    description: 'Device IMEI identifier',
+  })
   @IsString()
   @MinLength(1)
-  @MaxLength(50)
+  @MaxLength(DEVICE_ID_MAX_LENGTH)
   @Matches(PRINTABLE_TEXT, { message: `$property ${PRINTABLE_TEXT_MESSAGE}` })
   imei!: string;
 
