@@ -265,4 +265,12 @@ describe('loadConfig', () => {
       ]);
     }
   });
+
+  it('completes Sim status changes after WIRELESS_STATUS_DELAY_MS, 2 s unless set', () => {
+    expect(loadConfig({}).wireless).toEqual({ statusDelayMs: 2000 });
+    expect(loadConfig({ WIRELESS_STATUS_DELAY_MS: '0' }).wireless.statusDelayMs).toBe(0);
+    expect(configurationError({ WIRELESS_STATUS_DELAY_MS: '-1' }).problems).toEqual([
+      'WIRELESS_STATUS_DELAY_MS must not be less than 0 (got "-1")',
+    ]);
+  });
 });

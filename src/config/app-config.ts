@@ -99,6 +99,11 @@ export interface AppConfig {
     idleTimeoutMs: number;
   };
   liveStreams: ConcurrencyLimits;
+  /** The Twilio-compatible Programmable Wireless API. */
+  wireless: {
+    /** How long after the request a Sim's status change completes. */
+    statusDelayMs: number;
+  };
 }
 
 /** The configuration once every value the process needs is known (see `resolveLocalDefaults`). */
@@ -219,5 +224,6 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       idleTimeoutMs: env.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
     },
     liveStreams: { perProcess: env.LIVE_MAX_STREAMS, perTenant: env.LIVE_MAX_STREAMS_PER_TENANT },
+    wireless: { statusDelayMs: env.WIRELESS_STATUS_DELAY_MS },
   };
 }

@@ -351,6 +351,16 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1_000_000)
   LIVE_MAX_STREAMS_PER_TENANT = 50;
+
+  /**
+   * Milliseconds a Sim's status change takes: the Sim answers `updating` (202) and a job moves it
+   * to its new status this long after the request, then calls the request's CallbackUrl.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  WIRELESS_STATUS_DELAY_MS = 2000;
 }
 
 /** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */
