@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { ApiError } from '../common/errors/api-error';
 import { withTimeout } from '../common/with-timeout';
@@ -41,11 +41,17 @@ export interface ProducerOptions<T> {
  * `add` resolves: with a queue, once Redis holds the job (rejected, never hung, when Redis does not
  * answer in time); without, once the job is stored. Either failure is a 503 telling the client that
  * nothing was stored.
+ *
+ * A job may be due later (`delayMs`): Bull holds it until then. Without a queue, this process
+ * holds it on a timer, and a failure then is only logged: nobody waits for it any more. Those
+ * timers end with the process, so what they would have done must be found again at the next start
+ * by whoever added them.
  */
-export class QueueProducer<T> {
+export class QueueProducer<T> implements OnApplicationShutdown {
   private readonly logger = new Logger(this.constructor.name);
-  private readonly submit: (job: T) => Promise<unknown>;
+  private readonly submit: (job: T, delayMs: number) => Promise<unknown>;
   private readonly action: 'enqueue' | 'store';
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     target: ProducerTarget<T>,
@@ -56,26 +62,42 @@ export class QueueProducer<T> {
       reportQueueErrors(queue, this.logger);
       monitor.watch(queue);
       this.action = 'enqueue';
-      this.submit = (job) =>
+      this.submit = (job, delayMs) =>
         withTimeout(
-          queue.add(options.jobName, job, DURABLE_JOB_OPTIONS),
+          queue.add(options.jobName, job, { ...DURABLE_JOB_OPTIONS, delay: delayMs }),
           ENQUEUE_TIMEOUT_MS,
           `Adding a job to queue ${queue.name}`,
         );
     } else {
       this.action = 'store';
-      this.submit = (job) => target.store([job]);
+      this.submit = (job, delayMs) =>
+        delayMs > 0 ? Promise.resolve(this.storeLater(target, job, delayMs)) : target.store([job]);
     }
   }
 
-  async add(job: T): Promise<void> {
+  async add(job: T, { delayMs = 0 }: { delayMs?: number } = {}): Promise<void> {
     try {
-      await this.submit(job);
+      await this.submit(job, delayMs);
     } catch (error) {
       this.logger.error(`Could not ${this.action} ${this.options.describe(job)}: ${String(error)}`);
       throw new ApiError('SERVICE_UNAVAILABLE', this.options.unavailableMessage, undefined, {
         'Retry-After': '1',
       });
     }
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private storeLater(target: { store: (jobs: T[]) => Promise<unknown> }, job: T, delayMs: number) {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      target.store([job]).catch((error: unknown) => {
+        this.logger.error(`Could not store ${this.options.describe(job)}: ${String(error)}`);
+      });
+    }, delayMs);
+    this.timers.add(timer);
   }
 }
