@@ -52,6 +52,8 @@ export class Wireless1795800000000 implements MigrationInterface {
           ('new', 'ready', 'active', 'suspended', 'deactivated', 'canceled', 'scheduled', 'updating')),
         target_status varchar(12),
         reset_status varchar(12) CHECK (reset_status = 'resetting'),
+        status_callback_url varchar(2048),
+        status_callback_method varchar(4),
         ip_address varchar(45),
         commands_callback_url varchar(2048),
         commands_callback_method varchar(4) NOT NULL DEFAULT 'POST',

@@ -81,12 +81,25 @@ export class SimEntity {
   @Column({ type: 'varchar', length: 12, default: 'new' })
   status!: SimStatus;
 
-  /** Where a Sim that is `updating` or `scheduled` is going: the job that completes it reads it. */
+  /**
+   * Where a Sim that is `updating` is going (or, once `deactivated`, `canceled`, its next step):
+   * the job that completes the change reads it.
+   */
   @Column({ name: 'target_status', type: 'varchar', length: 12, nullable: true })
   targetStatus!: SimStatus | null;
 
   @Column({ name: 'reset_status', type: 'varchar', length: 12, nullable: true })
   resetStatus!: 'resetting' | null;
+
+  /**
+   * The `CallbackUrl` and `CallbackMethod` of the request whose change is pending (status or
+   * connectivity reset): called when it completes; null when none was given or nothing is pending.
+   */
+  @Column({ name: 'status_callback_url', type: 'varchar', length: 2048, nullable: true })
+  statusCallbackUrl!: string | null;
+
+  @Column({ name: 'status_callback_method', type: 'varchar', length: 4, nullable: true })
+  statusCallbackMethod!: HttpMethod | null;
 
   @Column({ name: 'ip_address', type: 'varchar', length: 45, nullable: true })
   ipAddress!: string | null;
