@@ -56,3 +56,39 @@ export function requestStatus(from: SimStatus, to: SimStatus): StatusRequest {
   if (from === to) return 'unchanged';
   return REQUESTABLE_STATUSES[from].includes(to) ? 'change' : 'illegal';
 }
+
+/** What completes a Sim's pending change: its move to `status`, or the end of its connectivity reset. */
+export type SimChange = { kind: 'status'; status: SimStatus } | { kind: 'reset' };
+
+/** A completion to run, and in how long. */
+export interface DueChange {
+  change: SimChange;
+  dueInMs: number;
+}
+
+/**
+ * The completions a Sim's pending changes need, `elapsedMs` after they were set, a change taking
+ * `changeMs`: the move to its target status (and then any follow-up of that status), and the end
+ * of a connectivity reset. Past ones are due now.
+ */
+export function pendingCompletions(
+  sim: { status: SimStatus; targetStatus: SimStatus | null; resetStatus: 'resetting' | null },
+  changeMs: number,
+  elapsedMs: number,
+): DueChange[] {
+  const due: DueChange[] = [];
+  if (sim.resetStatus === 'resetting') due.push({ change: { kind: 'reset' }, dueInMs: changeMs });
+  if (sim.targetStatus !== null) {
+    // A Sim past its change and waiting for the follow-up (deactivated, to be canceled).
+    const followUp = FOLLOW_UPS[sim.status];
+    const changing = CHANGING_STATUSES.includes(sim.status);
+    let dueInMs = changing ? changeMs : (followUp?.afterMs ?? 0);
+    due.push({ change: { kind: 'status', status: sim.targetStatus }, dueInMs });
+    const next = changing ? FOLLOW_UPS[sim.targetStatus] : undefined;
+    if (next) {
+      dueInMs += next.afterMs;
+      due.push({ change: { kind: 'status', status: next.status }, dueInMs });
+    }
+  }
+  return due.map(({ change, dueInMs }) => ({ change, dueInMs: Math.max(0, dueInMs - elapsedMs) }));
+}
