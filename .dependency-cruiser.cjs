@@ -18,7 +18,7 @@
  * layer the wrong way belongs in the lower layer. No two files may import each other, directly or
  * through others, and neither may two top-level folders. Between features that leaves an order,
  * today: auth first; devices and rate-limit on auth; telemetry, northbound and lifecycle on those;
- * health on none; cli on top.
+ * twilio on auth, wireless on twilio; health on none; cli on top.
  */
 
 const BASE = ['config', 'common'];
@@ -46,6 +46,8 @@ const PUBLIC = {
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
+  twilio: ['sid.ts', 'twilio-date.ts'],
+  wireless: ['sim-import.service.ts', 'wireless.mapper.ts'],
 };
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -15,6 +15,7 @@ import {
 } from '../rate-limit/rate-limit-overrides.service';
 import { JOB_COMMANDS } from './job-commands';
 import { UsageError, optional, positiveInteger, required, type Command } from './options';
+import { SIM_COMMANDS } from './sim-commands';
 
 const LIMIT_OPTIONS: [keyof RateLimitOverrides, string, string][] = [
   ['globalCapacity', 'global-capacity', 'tokens'],
@@ -185,4 +186,5 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   ...JOB_COMMANDS,
+  ...SIM_COMMANDS,
 };

@@ -1,0 +1,73 @@
+import type { DataSource } from 'typeorm';
+import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
+import { newSid } from '../../src/twilio/sid';
+
+/** `payload` followed by its Luhn check digit. */
+function withLuhnDigit(payload: string): string {
+  let sum = 0;
+  for (let i = 0; i < payload.length; i++) {
+    let digit = Number(payload[payload.length - 1 - i]);
+    if (i % 2 === 0) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return `${payload}${(10 - (sum % 10)) % 10}`;
+}
+
+/** A valid 20-digit ICCID, one per `serial` within a `batch` (e.g. one batch per test file). */
+export function iccid(serial: number, batch = 0): string {
+  return withLuhnDigit(`8988${String(batch).padStart(5, '0')}${String(serial).padStart(10, '0')}`);
+}
+
+/** A valid EID (32 digits, MOD 97-10 check digits), one per `serial`. */
+export function eid(serial: number): string {
+  const payload = `8904903200${String(serial).padStart(20, '0')}`;
+  const check = 98n - ((BigInt(payload) * 100n) % 97n);
+  return `${payload}${String(check).padStart(2, '0')}`;
+}
+
+export interface SimCsvLine {
+  iccid: string;
+  uniqueName?: string;
+  eid?: string;
+  imei?: string;
+  ratePlan?: string;
+}
+
+/** A `sim:import` file: the header, then one line per SIM (absent cells blank). */
+export function simCsv(lines: SimCsvLine[]): string {
+  return [
+    'iccid,unique_name,eid,imei,rate_plan',
+    ...lines.map((line) =>
+      [line.iccid, line.uniqueName, line.eid, line.imei, line.ratePlan]
+        .map((cell) => cell ?? '')
+        .join(','),
+    ),
+  ].join('\n');
+}
+
+/** A rate plan of a tenant, stored as the RatePlans API would create it with its defaults. */
+export async function createRatePlan(
+  dataSource: DataSource,
+  tenantId: string,
+  uniqueName: string | null = null,
+): Promise<RatePlanEntity> {
+  return dataSource.getRepository(RatePlanEntity).save({
+    sid: newSid('WP'),
+    tenantId,
+    uniqueName,
+    friendlyName: null,
+    dataEnabled: true,
+    dataLimit: 1000,
+    dataMetering: 'payg',
+    dataLimitStrategy: 'block',
+    messagingEnabled: true,
+    voiceEnabled: false,
+    nationalRoamingEnabled: true,
+    nationalRoamingDataLimit: 1000,
+    internationalRoaming: ['data', 'messaging'],
+    internationalRoamingDataLimit: 1000,
+  });
+}
