@@ -9,20 +9,31 @@ export interface QueueDepth {
   /** Jobs waiting for their next attempt (retry backoff). */
   delayed: number;
   failed: number;
-  /** Seconds since the oldest waiting job was queued; 0 when none waits. */
+  /**
+   * Seconds since the oldest waiting job was due: queued, or for a job added with a delay, that
+   * delay over (a job due in 72 hours has not waited 72 hours when it runs); 0 when none waits.
+   */
   oldestWaitingAgeSeconds: number;
 }
 
 /**
- * Counts and the oldest waiting job's queue time, in one round trip of O(1) commands: Bull's
+ * Counts and when the oldest waiting job was due, in one round trip of O(1) commands: Bull's
  * `getWaiting` would fetch the whole job, a batch of up to a megabyte, to read one timestamp.
  * Bull's keys: `wait` and `paused` lists (the oldest at the tail), `active` list, `delayed` and
- * `failed` sorted sets, one hash per job.
+ * `failed` sorted sets, one hash per job: its `timestamp` when added, and in its `opts` the `delay`
+ * it was added with (the hash's own `delay` is zeroed once the job is due).
  */
 const READ_DEPTH = new LuaScript(`
 local oldest = redis.call('LINDEX', KEYS[1], -1) or redis.call('LINDEX', KEYS[2], -1)
 local queuedAt = false
-if oldest then queuedAt = redis.call('HGET', ARGV[1] .. oldest, 'timestamp') end
+if oldest then
+  local job = redis.call('HMGET', ARGV[1] .. oldest, 'timestamp', 'opts')
+  if job[1] then
+    local decoded, opts = pcall(cjson.decode, job[2] or '{}')
+    local delay = decoded and type(opts) == 'table' and tonumber(opts.delay) or 0
+    queuedAt = tonumber(job[1]) + delay
+  end
+end
 return {
   redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2]),
   redis.call('LLEN', KEYS[3]),
@@ -40,7 +51,7 @@ export async function readQueueDepth(queue: Queue, timeoutMs: number): Promise<Q
     keys,
     [queue.toKey('')],
     timeoutMs,
-  )) as [number, number, number, number, string | null];
+  )) as [number, number, number, number, number | null];
   const waitedMs = queuedAt === null ? 0 : Math.max(0, Date.now() - Number(queuedAt));
   return {
     queue: queue.name,
