@@ -2,15 +2,13 @@ import { CsvError, parse, type Info } from 'csv-parse/sync';
 import { ApiError } from '../common/errors/api-error';
 import { isDeviceId } from '../common/validation/device-id';
 import { PRINTABLE_TEXT } from '../common/validation/storable-text';
+import { looksLikeSid } from '../twilio/sid';
 import { eidProblem, iccidProblem } from './sim-identifiers';
 
 /** The header of a SIM import file, exactly. */
 export const SIM_CSV_HEADER = ['iccid', 'unique_name', 'eid', 'imei', 'rate_plan'] as const;
 
 export const UNIQUE_NAME_MAX_LENGTH = 64;
-
-/** Two letters and 32 hex digits: a name like that could be taken for some resource's SID. */
-const SID_LIKE = /^[A-Za-z]{2}[0-9a-fA-F]{32}$/;
 
 /** One SIM of an import file; a blank cell is null. */
 export interface SimCsvRow {
@@ -34,8 +32,7 @@ function uniqueNameProblem(value: string): string | undefined {
     return `unique_name must be at most ${UNIQUE_NAME_MAX_LENGTH} characters`;
   }
   if (!PRINTABLE_TEXT.test(value)) return 'unique_name must not contain control characters';
-  if (SID_LIKE.test(value))
-    return 'unique_name must not look like a SID (two letters, 32 hex digits)';
+  if (looksLikeSid(value)) return 'unique_name must not have the shape of a SID';
   return undefined;
 }
 
