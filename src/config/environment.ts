@@ -116,6 +116,17 @@ export class EnvironmentVariables {
   @Max(7 * 24 * 3600)
   JWT_TTL = 3600;
 
+  /**
+   * Key (32 bytes, base64) that seals the copies of secrets FleetHub must read back, such as the
+   * tenants' auth tokens that sign outbound callbacks; unset outside production: generated.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+  })
+  SECRETS_ENCRYPTION_KEY?: string;
+
   @Transform(toInteger)
   @IsInt()
   @Min(0)
@@ -361,7 +372,13 @@ export class ConfigurationError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'JWT_PRIVATE_KEY']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'JWT_PRIVATE_KEY',
+  'SECRETS_ENCRYPTION_KEY',
+]);
 
 export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
   // whitelist drops every variable that is not FleetHub's, so the rest of the environment is ignored.

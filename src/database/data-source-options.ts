@@ -13,6 +13,7 @@ import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
 import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceListIndex';
 import { DataLifecycle1795600000000 } from './migrations/1795600000000-DataLifecycle';
 import { DeviceUpdatesInPlace1795700000000 } from './migrations/1795700000000-DeviceUpdatesInPlace';
+import { SealedAuthTokens1795850000000 } from './migrations/1795850000000-SealedAuthTokens';
 
 export const ENTITIES = [
   TenantEntity,
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   DeviceListIndex1795500000000,
   DataLifecycle1795600000000,
   DeviceUpdatesInPlace1795700000000,
+  SealedAuthTokens1795850000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
