@@ -237,6 +237,33 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the callback settings, with their defaults', () => {
+    expect(loadConfig({}).callbacks).toEqual({
+      timeoutMs: 10_000,
+      maxAttempts: 5,
+      retryDelayMs: 1000,
+      allowPrivate: false,
+    });
+    expect(
+      loadConfig({
+        CALLBACK_TIMEOUT_MS: '2500',
+        CALLBACK_MAX_ATTEMPTS: '3',
+        CALLBACK_RETRY_DELAY_MS: '20',
+        CALLBACKS_ALLOW_PRIVATE: 'true',
+      }).callbacks,
+    ).toEqual({ timeoutMs: 2500, maxAttempts: 3, retryDelayMs: 20, allowPrivate: true });
+    for (const [name, value] of [
+      ['CALLBACK_TIMEOUT_MS', '0'],
+      ['CALLBACK_MAX_ATTEMPTS', '0'],
+      ['CALLBACK_RETRY_DELAY_MS', 'soon'],
+      ['CALLBACKS_ALLOW_PRIVATE', 'maybe'],
+    ]) {
+      expect(configurationError({ [name]: value }).problems).toEqual([
+        expect.stringMatching(new RegExp(`^${name} .*\\(got "${value}"\\)$`)),
+      ]);
+    }
+  });
+
   it('refuses a JWT private key without its public key', () => {
     const error = configurationError({
       JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',

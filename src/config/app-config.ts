@@ -103,6 +103,14 @@ export interface AppConfig {
     /** AES-256 key sealing stored secrets; absent on the embedded default until one is generated. */
     encryptionKey?: Buffer;
   };
+  /** Outbound callbacks of the Twilio-compatible APIs. */
+  callbacks: {
+    timeoutMs: number;
+    maxAttempts: number;
+    retryDelayMs: number;
+    /** Whether callbacks may go to loopback, private and other non-public addresses. */
+    allowPrivate: boolean;
+  };
 }
 
 /** The configuration once every value the process needs is known (see `resolveLocalDefaults`). */
@@ -231,6 +239,12 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       encryptionKey: env.SECRETS_ENCRYPTION_KEY
         ? Buffer.from(env.SECRETS_ENCRYPTION_KEY, 'base64')
         : undefined,
+    },
+    callbacks: {
+      timeoutMs: env.CALLBACK_TIMEOUT_MS,
+      maxAttempts: env.CALLBACK_MAX_ATTEMPTS,
+      retryDelayMs: env.CALLBACK_RETRY_DELAY_MS,
+      allowPrivate: env.CALLBACKS_ALLOW_PRIVATE,
     },
   };
 }

@@ -7,6 +7,7 @@ import { DeviceEventEntity } from '../devices/entities/device-event.entity';
 import { DeviceEntity } from '../devices/entities/device.entity';
 import { PositionEntity } from '../devices/entities/position.entity';
 import { TrackerMessageEntity } from '../northbound/entities/tracker-message.entity';
+import { CallbackDeliveryEntity } from '../twilio/entities/callback-delivery.entity';
 import { InitialSchema1763784000000 } from './migrations/1763784000000-InitialSchema';
 import { TenantRateLimits1795322780000 } from './migrations/1795322780000-TenantRateLimits';
 import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
@@ -14,6 +15,7 @@ import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceL
 import { DataLifecycle1795600000000 } from './migrations/1795600000000-DataLifecycle';
 import { DeviceUpdatesInPlace1795700000000 } from './migrations/1795700000000-DeviceUpdatesInPlace';
 import { SealedAuthTokens1795850000000 } from './migrations/1795850000000-SealedAuthTokens';
+import { CallbackDeliveries1795860000000 } from './migrations/1795860000000-CallbackDeliveries';
 
 export const ENTITIES = [
   TenantEntity,
@@ -24,6 +26,7 @@ export const ENTITIES = [
   PositionEntity,
   DeviceEventEntity,
   TrackerMessageEntity,
+  CallbackDeliveryEntity,
 ];
 
 /** Listed explicitly (not globbed) so the compiled build, the CLI and ts-jest all see the same set. */
@@ -35,6 +38,7 @@ export const MIGRATIONS = [
   DataLifecycle1795600000000,
   DeviceUpdatesInPlace1795700000000,
   SealedAuthTokens1795850000000,
+  CallbackDeliveries1795860000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -3,9 +3,13 @@ import { TenantEntity } from '../../src/auth/entities/tenant.entity';
 import { sealSecret } from '../../src/auth/sealed-secret';
 import { TenantAuthTokens } from '../../src/auth/tenant-auth-tokens.service';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
+import { CallbackSender } from '../../src/twilio/callbacks/callback-sender';
+import { CallbackDeliveryEntity } from '../../src/twilio/entities/callback-delivery.entity';
 import { createTenant, tenantIdOf } from '../factories/tenant.factory';
+import { startCallbackReceiver } from '../utils/callback-receiver';
 import { PROBE_PATH, ProbeController } from '../utils/probe.controller';
 import { createTestApp, type TestApp } from '../utils/test-app';
+import { waitFor } from '../utils/wait';
 
 const TWILIO_PROBE = `${PROBE_PATH}/twilio`;
 
@@ -21,7 +25,10 @@ describe('the sealed copy of a tenant’s auth token', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ extraControllers: [ProbeController] });
+    testApp = await createTestApp({
+      extraControllers: [ProbeController],
+      env: { CALLBACKS_ALLOW_PRIVATE: 'true' },
+    });
   });
   afterAll(() => testApp.close());
 
@@ -89,5 +96,32 @@ describe('the sealed copy of a tenant’s auth token', () => {
     const [idA, idB] = [await tenantIdOf(testApp, a.tenant), await tenantIdOf(testApp, b.tenant)];
     await tenants().update({ id: idB }, { authTokenSealed: await sealedOf(idA) });
     await expect(authTokenOf(idB)).resolves.toBeUndefined();
+  });
+
+  it('is required to send a callback: without it, the callback is given up, never sent unsigned', async () => {
+    const { id } = await tenantWithoutCopy();
+    const receiver = await startCallbackReceiver();
+    try {
+      const deliveryId = await testApp.app.get(CallbackSender).schedule({
+        tenantId: id,
+        url: `${receiver.baseUrl}/status`,
+        method: 'POST',
+        params: { Status: 'ready' },
+        about: `DE${randomBytes(16).toString('hex')}`,
+      });
+      const repository = testApp.dataSource.getRepository(CallbackDeliveryEntity);
+      const delivery = await waitFor(
+        () => repository.findOneByOrFail({ id: deliveryId }),
+        (row) => row.state !== 'pending',
+      );
+      expect(delivery).toMatchObject({
+        state: 'given_up',
+        attempts: 1,
+        lastError: 'AuthTokenUnavailable',
+      });
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
   });
 });
