@@ -40,13 +40,21 @@ const PUBLIC = {
     'users.service.ts',
     'api-keys.service.ts',
     'northbound-credentials.service.ts',
+    'tenant-auth-tokens.service.ts',
   ],
   devices: ['device-data.ts', 'device-data.writer.ts', 'position-partitions.ts'],
   telemetry: ['telemetry.queue.ts'],
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
-  twilio: ['sid.ts', 'twilio-date.ts'],
+  twilio: [
+    'sid.ts',
+    'twilio-date.ts',
+    'callbacks/callbacks.module.ts',
+    'callbacks/callback-sender.ts',
+    'callbacks/callback-url.ts',
+    'callbacks/callback-log.ts',
+  ],
   wireless: ['sim-import.service.ts', 'wireless.mapper.ts'],
 };
 

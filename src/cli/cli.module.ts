@@ -6,12 +6,13 @@ import { AppConfigModule } from '../config/config.module';
 import { buildDataSourceOptions } from '../database/data-source-options';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { CallbacksModule } from '../twilio/callbacks/callbacks.module';
 import { WirelessModule } from '../wireless/wireless.module';
 
 /**
- * What operator commands need: configuration, the database, the auth services and the tenants'
- * settings (rate-limit overrides, retention), the SIM import. No HTTP, no queues, no data-lifecycle
- * job.
+ * What operator commands need: configuration, the database, the auth services, the tenants'
+ * settings (rate-limit overrides, retention), the record of callbacks and the SIM import. No
+ * HTTP, no queues, no data-lifecycle job.
  */
 @Module({})
 export class CliModule {
@@ -24,6 +25,7 @@ export class CliModule {
         AuthModule,
         RateLimitModule,
         LifecycleModule,
+        CallbacksModule,
         WirelessModule,
       ],
     };

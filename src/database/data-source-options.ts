@@ -7,6 +7,7 @@ import { DeviceEventEntity } from '../devices/entities/device-event.entity';
 import { DeviceEntity } from '../devices/entities/device.entity';
 import { PositionEntity } from '../devices/entities/position.entity';
 import { TrackerMessageEntity } from '../northbound/entities/tracker-message.entity';
+import { CallbackDeliveryEntity } from '../twilio/entities/callback-delivery.entity';
 import { CommandEntity } from '../wireless/entities/command.entity';
 import { DataSessionEntity } from '../wireless/entities/data-session.entity';
 import { RatePlanEntity } from '../wireless/entities/rate-plan.entity';
@@ -18,6 +19,8 @@ import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
 import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceListIndex';
 import { DataLifecycle1795600000000 } from './migrations/1795600000000-DataLifecycle';
 import { DeviceUpdatesInPlace1795700000000 } from './migrations/1795700000000-DeviceUpdatesInPlace';
+import { SealedAuthTokens1795850000000 } from './migrations/1795850000000-SealedAuthTokens';
+import { CallbackDeliveries1795860000000 } from './migrations/1795860000000-CallbackDeliveries';
 import { Wireless1795800000000 } from './migrations/1795800000000-Wireless';
 
 export const ENTITIES = [
@@ -29,6 +32,7 @@ export const ENTITIES = [
   PositionEntity,
   DeviceEventEntity,
   TrackerMessageEntity,
+  CallbackDeliveryEntity,
   RatePlanEntity,
   SimEntity,
   CommandEntity,
@@ -44,6 +48,8 @@ export const MIGRATIONS = [
   DeviceListIndex1795500000000,
   DataLifecycle1795600000000,
   DeviceUpdatesInPlace1795700000000,
+  SealedAuthTokens1795850000000,
+  CallbackDeliveries1795860000000,
   Wireless1795800000000,
 ];
 

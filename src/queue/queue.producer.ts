@@ -34,6 +34,8 @@ export interface ProducerOptions<T> {
   describe: (job: T) => string;
   /** What the client is told (503) when its job could be neither queued nor stored. */
   unavailableMessage: string;
+  /** A queue's own retries, where the durable defaults do not fit its work. */
+  jobOptions?: JobOptions;
 }
 
 /**
@@ -59,12 +61,13 @@ export class QueueProducer<T> implements OnApplicationShutdown {
   ) {
     if ('queue' in target) {
       const { queue, monitor } = target;
+      const jobOptions = { ...DURABLE_JOB_OPTIONS, ...options.jobOptions };
       reportQueueErrors(queue, this.logger);
       monitor.watch(queue);
       this.action = 'enqueue';
       this.submit = (job, delayMs) =>
         withTimeout(
-          queue.add(options.jobName, job, { ...DURABLE_JOB_OPTIONS, delay: delayMs }),
+          queue.add(options.jobName, job, { ...jobOptions, delay: delayMs }),
           ENQUEUE_TIMEOUT_MS,
           `Adding a job to queue ${queue.name}`,
         );
