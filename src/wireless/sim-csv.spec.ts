@@ -61,7 +61,11 @@ describe('SIM import files', () => {
     ['a row too long', [`${ICCID_A},,,,,`], 'line 2: not readable as CSV'],
     ['an open quote', [`${ICCID_A},"name,,,`], 'not readable as CSV'],
     ['a 65-character unique name', [`${ICCID_A},${'n'.repeat(65)},,,`], 'at most 64 characters'],
-    ['a SID-like unique name', [`${ICCID_A},DE${'a'.repeat(32)},,,`], 'must not have the shape of a SID'],
+    [
+      'a SID-like unique name',
+      [`${ICCID_A},DE${'a'.repeat(32)},,,`],
+      'must not have the shape of a SID',
+    ],
     ['a control character in a name', [`${ICCID_A},"a\u0007b",,,`], 'control characters'],
     ['an eid of 31 digits', [`${ICCID_A},,${EID.slice(1)},,`], 'line 2: eid must be 32 digits'],
     [
