@@ -48,14 +48,19 @@ const PUBLIC = {
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
   twilio: [
+    'form-params.ts',
+    'keyset-page.ts',
+    'paging.ts',
     'sid.ts',
+    'twilio-api.decorator.ts',
     'twilio-date.ts',
+    'twilio-error.ts',
     'callbacks/callbacks.module.ts',
     'callbacks/callback-sender.ts',
     'callbacks/callback-url.ts',
     'callbacks/callback-log.ts',
   ],
-  wireless: ['sim-import.service.ts', 'wireless.mapper.ts'],
+  wireless: ['sim-import.service.ts', 'sim-status.queue.ts', 'wireless.mapper.ts'],
 };
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -20,6 +20,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 import { CallbacksModule } from './twilio/callbacks/callbacks.module';
+import { WirelessModule } from './wireless/wireless.module';
 
 /**
  * The whole application for one configuration. The role decides what runs: `api` serves HTTP,
@@ -48,6 +49,7 @@ export class AppModule {
         NorthboundModule.forRoot(config),
         LifecycleModule.forRoot(config),
         CallbacksModule.forRoot(config),
+        WirelessModule.forRoot(config),
       ],
       providers: [
         ConnectionErrorGuard,

@@ -180,7 +180,13 @@ describe('HTTP errors, request ids and operations endpoints', () => {
         ...(testRedisUrl()
           ? {
               redis: { status: 'up' },
-              queue: { status: 'up', telemetry: idle, northbound: idle },
+              queue: {
+                status: 'up',
+                telemetry: idle,
+                northbound: idle,
+                callbacks: idle,
+                'wireless-sim-status': idle,
+              },
             }
           : {}),
       };
