@@ -9,6 +9,11 @@ import {
   TELEMETRY_QUEUE,
   type IngestTelemetryJob,
 } from '../src/telemetry/telemetry.queue';
+import {
+  COMPLETE_CHANGE_JOB,
+  SIM_STATUS_QUEUE,
+  type CompleteSimChangeJob,
+} from '../src/wireless/sim-status.queue';
 import { examplePoints, pointSeries, randomImei } from './factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken } from './factories/tenant.factory';
 import { runCli, type CliResult } from './utils/cli';
@@ -58,7 +63,7 @@ describeWithRedis('failed jobs: jobs:failed and jobs:retry', () => {
       });
   });
   afterAll(async () => {
-    for (const name of [TELEMETRY_QUEUE, NORTHBOUND_QUEUE]) {
+    for (const name of [TELEMETRY_QUEUE, NORTHBOUND_QUEUE, SIM_STATUS_QUEUE]) {
       await testApp.app
         .get<Queue>(getQueueToken(name), { strict: false })
         .obliterate({ force: true });
@@ -205,7 +210,9 @@ describeWithRedis('failed jobs: jobs:failed and jobs:retry', () => {
 
       const listed = await cli('jobs:failed');
       expect(listed.code).toBe(0);
-      expect(listed.stdout).toMatch(/^Failed jobs: telemetry 1, northbound 0 /);
+      expect(listed.stdout).toMatch(
+        /^Failed jobs: telemetry 1, northbound 0, wireless-sim-status 0 /,
+      );
       expect(listed.stdout).toContain(`telemetry #${failed.id}`);
       expect(listed.stdout).toContain('request req-text');
       expect(listed.stdout).toContain('2 points');
@@ -214,6 +221,44 @@ describeWithRedis('failed jobs: jobs:failed and jobs:retry', () => {
     } finally {
       await queue.resume(true);
     }
+    await failed.remove();
+  });
+
+  it("shows a Sim's change that failed: which Sim, and what it was to complete", async () => {
+    const sims = testApp.app.get<Queue<CompleteSimChangeJob>>(getQueueToken(SIM_STATUS_QUEUE), {
+      strict: false,
+    });
+    const simSid = `DE${randomBytes(16).toString('hex')}`;
+    // No tenant has an id like that: PostgreSQL refuses the job's query.
+    const failed = await sims.add(
+      COMPLETE_CHANGE_JOB,
+      {
+        tenantId: 'not-a-uuid',
+        requestId: 'req-sim',
+        simSid,
+        change: { kind: 'status', status: 'ready' },
+      },
+      { ...DURABLE_JOB_OPTIONS, attempts: 1 },
+    );
+    await waitFor(() => failed.isFailed(), Boolean);
+
+    const listed = await cli('jobs:failed', '--queue', SIM_STATUS_QUEUE, '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      failed: { [SIM_STATUS_QUEUE]: 1 },
+      jobs: [
+        {
+          queue: SIM_STATUS_QUEUE,
+          id: String(failed.id),
+          requestId: 'req-sim',
+          simSid,
+          change: 'status ready',
+          failedReason: expect.stringContaining('uuid') as string,
+        },
+      ],
+    });
+    const text = await cli('jobs:failed', '--queue', SIM_STATUS_QUEUE);
+    expect(text.stdout).toContain(`Sim ${simSid}: status ready`);
     await failed.remove();
   });
 
@@ -228,7 +273,7 @@ describeWithRedis('failed jobs: jobs:failed and jobs:retry', () => {
     );
     await expect(run('jobs:retry', { all: true })).rejects.toThrow('--queue is required');
     await expect(run('jobs:failed', { queue: 'positions' })).rejects.toThrow(
-      '--queue must be one of telemetry, northbound (got "positions")',
+      '--queue must be one of telemetry, northbound, wireless-sim-status (got "positions")',
     );
     await expect(run('jobs:failed', { limit: '0' })).rejects.toThrow(
       '--limit must be a whole number of at least 1',

@@ -6,9 +6,10 @@ import { NORTHBOUND_QUEUE, type StoreTrackerMessageJob } from '../northbound/nor
 import { QueueConnections } from '../queue/queue-connections';
 import { reportQueueErrors } from '../queue/queue-errors';
 import { TELEMETRY_QUEUE, type IngestTelemetryJob } from '../telemetry/telemetry.queue';
+import { SIM_STATUS_QUEUE, type CompleteSimChangeJob } from '../wireless/sim-status.queue';
 import { UsageError, positiveInteger, type Command, type CommandOptions } from './options';
 
-const QUEUES = [TELEMETRY_QUEUE, NORTHBOUND_QUEUE] as const;
+const QUEUES = [TELEMETRY_QUEUE, NORTHBOUND_QUEUE, SIM_STATUS_QUEUE] as const;
 type QueueName = (typeof QUEUES)[number];
 
 const DEFAULT_LIMIT = 20;
@@ -129,16 +130,34 @@ function northboundContent(data: StoreTrackerMessageJob, detailed: boolean): Nor
   };
 }
 
+interface SimChangeContent {
+  simSid: string | null;
+  change: string | null;
+}
+
+/** A Sim's change: which Sim, and what the job completes (its new status, or a reset). */
+function simChangeContent(data: Partial<CompleteSimChangeJob>): SimChangeContent {
+  const { change } = data;
+  return {
+    simSid: data.simSid ?? null,
+    change: !change ? null : change.kind === 'status' ? `status ${change.status}` : 'reset',
+  };
+}
+
 /**
  * What an operator needs to know of a failed job, never its payload: who sent it (tenant id, and
  * the request id to find in the API's logs), what it holds, its size, and how it failed.
  */
 function summarize(name: QueueName, job: Job<unknown>, detailed: boolean) {
-  const data = (job.data ?? {}) as Partial<IngestTelemetryJob & StoreTrackerMessageJob>;
+  const data = (job.data ?? {}) as Partial<
+    IngestTelemetryJob & StoreTrackerMessageJob & CompleteSimChangeJob
+  >;
   const content =
     name === TELEMETRY_QUEUE
       ? telemetryContent(data as IngestTelemetryJob, detailed)
-      : northboundContent(data as StoreTrackerMessageJob, detailed);
+      : name === NORTHBOUND_QUEUE
+        ? northboundContent(data as StoreTrackerMessageJob, detailed)
+        : simChangeContent(data);
   return {
     queue: name,
     id: String(job.id),
@@ -157,7 +176,11 @@ type FailedJob = ReturnType<typeof summarize>;
 
 function listLine(job: FailedJob): string {
   const content =
-    'points' in job ? `${job.points ?? 'unreadable'} points` : `tracker ${job.trackerId}`;
+    'points' in job
+      ? `${job.points ?? 'unreadable'} points`
+      : 'trackerId' in job
+        ? `tracker ${job.trackerId}`
+        : `Sim ${job.simSid}: ${job.change}`;
   const attempts = `${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'}`;
   return [
     `  ${job.queue} #${job.id}  failed ${job.failedAt ?? '?'} after ${attempts}`,
