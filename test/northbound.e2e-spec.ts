@@ -385,41 +385,6 @@ describeWithRedis('POST /data (queued: Redis and a worker in the process)', () =
   });
 
   describe('bodies that cannot be stored: 4xx, nothing stored', () => {
-    it.each<[string, unknown]>([
-      ['an array', [trackerMessage()]],
-      ['an empty array', []],
-      ['null', null],
-      ['a number', 42],
-      ['a string', 'message'],
-      ['true', true],
-    ])('400 for %s', async (_label, value) => {
-      const details = expectRefused(await h.postRaw(JSON.stringify(value)));
-      expect(details).toEqual([]);
-    });
-
-    it.each<[string, unknown]>([
-      ['missing', undefined],
-      ['null', null],
-      ['a number', 6008002],
-      ['empty', ''],
-      ['longer than 64 characters', 'f'.repeat(65)],
-      ['holding NUL', 'c0010c2a\u000069f088a4'],
-      ['holding a lone surrogate', 'c0010c2a\ud80069f088a4'],
-    ])('400 naming trackerId when it is %s', async (_label, trackerId) => {
-      const details = expectRefused(await h.post(trackerMessage({ trackerId })));
-      expect(details).toEqual([{ field: 'trackerId', message: expect.any(String) }]);
-    });
-
-    it('400 for malformed JSON', async () => {
-      expectRefused(await h.postRaw('{"trackerId":"c0010c2a69f088a4",'));
-    });
-
-    it('400 for a body nested deeper than 64 levels', async () => {
-      let deep: unknown = 1;
-      for (let i = 0; i < 200; i++) deep = { deep };
-      expectRefused(await h.post(trackerMessage({ custom: deep })));
-    });
-
     it('415 for a body that is not declared JSON', async () => {
       const body = trackerMessage();
       const response = await h.postRaw(JSON.stringify(body), 'text/plain');
