@@ -7,12 +7,18 @@ import { DeviceEventEntity } from '../devices/entities/device-event.entity';
 import { DeviceEntity } from '../devices/entities/device.entity';
 import { PositionEntity } from '../devices/entities/position.entity';
 import { TrackerMessageEntity } from '../northbound/entities/tracker-message.entity';
+import { CommandEntity } from '../wireless/entities/command.entity';
+import { DataSessionEntity } from '../wireless/entities/data-session.entity';
+import { RatePlanEntity } from '../wireless/entities/rate-plan.entity';
+import { SimUsageEntity } from '../wireless/entities/sim-usage.entity';
+import { SimEntity } from '../wireless/entities/sim.entity';
 import { InitialSchema1763784000000 } from './migrations/1763784000000-InitialSchema';
 import { TenantRateLimits1795322780000 } from './migrations/1795322780000-TenantRateLimits';
 import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
 import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceListIndex';
 import { DataLifecycle1795600000000 } from './migrations/1795600000000-DataLifecycle';
 import { DeviceUpdatesInPlace1795700000000 } from './migrations/1795700000000-DeviceUpdatesInPlace';
+import { Wireless1795800000000 } from './migrations/1795800000000-Wireless';
 
 export const ENTITIES = [
   TenantEntity,
@@ -23,6 +29,11 @@ export const ENTITIES = [
   PositionEntity,
   DeviceEventEntity,
   TrackerMessageEntity,
+  RatePlanEntity,
+  SimEntity,
+  CommandEntity,
+  DataSessionEntity,
+  SimUsageEntity,
 ];
 
 /** Listed explicitly (not globbed) so the compiled build, the CLI and ts-jest all see the same set. */
@@ -33,6 +44,7 @@ export const MIGRATIONS = [
   DeviceListIndex1795500000000,
   DataLifecycle1795600000000,
   DeviceUpdatesInPlace1795700000000,
+  Wireless1795800000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
