@@ -176,19 +176,6 @@ export function twilioSchemaProblems(
   );
 }
 
-/** Expects an answer of `operation` to have `status` and the body the spec gives it. */
-export function expectTwilioAnswer(
-  product: TwilioProduct,
-  operation: string,
-  answer: { status: number; body: unknown },
-  status: number,
-): void {
-  expect({
-    status: answer.status,
-    problems: twilioSchemaProblems(product, operation, status, answer.body),
-  }).toEqual({ status, problems: [] });
-}
-
 /**
  * The spec's operation for a request (`GET`, `/wireless/v1/RatePlans/WP…` → `GET
  * /v1/RatePlans/{Sid}`), the mount stripped; a path template's literal segments must match
