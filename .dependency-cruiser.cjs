@@ -47,20 +47,29 @@ const PUBLIC = {
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
+  // The Twilio conventions every Twilio-compatible API builds on; its guard and filter stay
+  // inside, behind `TwilioApi()`.
   twilio: [
-    'form-params.ts',
-    'keyset-page.ts',
-    'paging.ts',
-    'sid.ts',
     'twilio-api.decorator.ts',
+    'form-params.ts',
+    'paging.ts',
+    'keyset-page.ts',
+    'resource-url.ts',
+    'sid.ts',
     'twilio-date.ts',
     'twilio-error.ts',
+    // Outbound callbacks, which every Twilio-compatible API schedules.
     'callbacks/callbacks.module.ts',
     'callbacks/callback-sender.ts',
     'callbacks/callback-url.ts',
     'callbacks/callback-log.ts',
   ],
-  wireless: ['sim-import.service.ts', 'sim-status.queue.ts', 'wireless.mapper.ts'],
+  wireless: [
+    'sim-import.service.ts',
+    'sim-status.queue.ts',
+    'wireless.mapper.ts',
+    'wireless-paths.ts',
+  ],
 };
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

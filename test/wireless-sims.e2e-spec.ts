@@ -6,7 +6,7 @@ import { SimEntity, type SimStatus } from '../src/wireless/entities/sim.entity';
 import type { RatePlanEntity } from '../src/wireless/entities/rate-plan.entity';
 import { SimImportService } from '../src/wireless/sim-import.service';
 import { SIM_STATUS_QUEUE, type CompleteSimChangeJob } from '../src/wireless/sim-status.queue';
-import { createRatePlan, eid, iccid, simCsv, type SimCsvLine } from './factories/sim.factory';
+import { createRatePlan, eid, iccid, simCsv, type SimCsvLine } from './factories/wireless.factory';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import {
   formParams,
@@ -16,8 +16,8 @@ import {
 } from './utils/callback-receiver';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { createTestDatabase, describeWithRedis, type TestDatabase } from './utils/test-database';
-import { twilioClient, type TwilioClient } from './utils/twilio-client';
-import { expectTwilioAnswer, twilioSchemaProblems } from './utils/twilio-schema';
+import { twilioClient, type TestTwilioClient, type TwilioExchange } from './utils/twilio-client';
+import { twilioAnswerProblems } from './utils/twilio-schema';
 import { waitFor } from './utils/wait';
 
 /** Short enough for the tests, long enough to see the Sim `updating` in between. */
@@ -35,14 +35,18 @@ interface ListPage {
   nextPage(): Promise<ListPage> | undefined;
 }
 
-/** The answer twilio-node got last: its status and JSON body. */
-function lastAnswer(client: TwilioClient): { status: number; body: unknown } {
-  const response = client.httpClient.lastResponse!;
-  const body: unknown = response.body;
-  return {
-    status: response.statusCode,
-    body: typeof body === 'string' && body !== '' ? JSON.parse(body) : body,
-  };
+/** The status of the answer `client` got last. */
+const lastStatus = (client: TestTwilioClient) => client.exchanges.at(-1)?.status;
+
+/**
+ * Why the answers `clients` got are not Twilio's (empty when they all are), taking them out. The
+ * spec lists no 202: an update that is under way answers the Sim as its 200 does.
+ */
+function answerProblems(...clients: TestTwilioClient[]): string[] {
+  return clients
+    .flatMap((client) => client.exchanges.splice(0))
+    .map((answer): TwilioExchange => (answer.status === 202 ? { ...answer, status: 200 } : answer))
+    .flatMap((answer) => twilioAnswerProblems('wireless', answer));
 }
 
 interface TwilioFailure {
@@ -107,8 +111,11 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
   let testApp: TestApp;
   let tenant: TenantCredentials;
   let other: TenantCredentials;
-  let client: TwilioClient;
-  let otherClient: TwilioClient;
+  let tenantClient: TestTwilioClient;
+  let otherTenantClient: TestTwilioClient;
+  /** The two tenants' clients, as twilio-node's users hold them. */
+  let client: TestTwilioClient['client'];
+  let otherClient: TestTwilioClient['client'];
   let receiver: CallbackReceiver;
   let namedPlan: RatePlanEntity;
   let plan: RatePlanEntity;
@@ -154,8 +161,10 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
     ]);
     // A registration code comes with the SIM's packaging; no route sets it.
     await sims$().update({ sid: sims[5].sid }, { registrationCode: 'REG-5' });
-    client = await twilioClient(testApp, tenant);
-    otherClient = await twilioClient(testApp, other);
+    tenantClient = await twilioClient(testApp, tenant);
+    otherTenantClient = await twilioClient(testApp, other);
+    ({ client } = tenantClient);
+    ({ client: otherClient } = otherTenantClient);
     // A receiver that fails on /failing/...: the callback is retried, then given up.
     receiver = await startCallbackReceiver((callback) =>
       callback.path.startsWith('/failing/') ? 500 : 204,
@@ -168,22 +177,22 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
       .obliterate({ force: true });
     await testApp.close();
   });
+  afterEach(() => {
+    expect(answerProblems(tenantClient, otherTenantClient)).toEqual([]);
+  });
 
   describe('list', () => {
     it('each() walks the 120 Sims over 3 pages of 50, every page per the spec', async () => {
       const seen: string[] = [];
-      const pages: { status: number; body: unknown }[] = [];
+      const sizes: number[] = [];
       let page: ListPage | undefined = await client.wireless.v1.sims.page({ pageSize: 50 });
       while (page) {
-        pages.push(lastAnswer(client));
+        sizes.push(page.instances.length);
         seen.push(...page.instances.map((sim) => sim.sid));
         page = await page.nextPage();
       }
       expect(seen).toEqual(inListOrder(sims));
-      expect(pages.map((answer) => (answer.body as { sims: unknown[] }).sims.length)).toEqual([
-        50, 50, 20,
-      ]);
-      for (const answer of pages) expectTwilioAnswer('wireless', 'GET /v1/Sims', answer, 200);
+      expect(sizes).toEqual([50, 50, 20]);
 
       const each: string[] = [];
       await new Promise<void>((resolve, reject) => {
@@ -204,7 +213,6 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
     ])('filters by %s', async (_filter, options, expected) => {
       const listed = await client.wireless.v1.sims.list({ ...options(), pageSize: 1000 });
       expect(listed.map((sim) => sim.sid)).toEqual(inListOrder(expected()));
-      expectTwilioAnswer('wireless', 'GET /v1/Sims', lastAnswer(client), 200);
     });
 
     it('filters by Status, and names the filters first in its URLs', async () => {
@@ -240,7 +248,6 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
   describe('fetch', () => {
     it('by SID and by unique name, per the spec', async () => {
       const bySid = await client.wireless.v1.sims(sims[1].sid).fetch();
-      expectTwilioAnswer('wireless', 'GET /v1/Sims/{Sid}', lastAnswer(client), 200);
       const byName = await client.wireless.v1.sims('sim-1').fetch();
       expect(bySid.toJSON()).toEqual(byName.toJSON());
       expect(bySid).toMatchObject({
@@ -296,7 +303,7 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
         voiceFallbackMethod: 'GET',
         status: 'new',
       });
-      expectTwilioAnswer('wireless', 'POST /v1/Sims/{Sid}', lastAnswer(client), 200);
+      expect(lastStatus(tenantClient)).toBe(200);
       expect(updated).toMatchObject({
         uniqueName: 'renamed-2',
         friendlyName: 'Truck 2',
@@ -379,7 +386,7 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
       }
       // Given in the same request, the rate plan counts.
       await client.wireless.v1.sims(sim.sid).update({ status: 'ready', ratePlan: 'iot-basic' });
-      expect(lastAnswer(client).status).toBe(202);
+      expect(lastStatus(tenantClient)).toBe(202);
     });
 
     it('new -> ready: 202 updating, 33010 meanwhile, then ready and exactly one signed callback', async () => {
@@ -388,10 +395,7 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
       const answer = await client.wireless.v1
         .sims(sim.sid)
         .update({ status: 'ready', callbackUrl: `${receiver.baseUrl}${path}` });
-      expect(lastAnswer(client).status).toBe(202);
-      expect(
-        twilioSchemaProblems('wireless', 'POST /v1/Sims/{Sid}', 200, lastAnswer(client).body),
-      ).toEqual([]);
+      expect(lastStatus(tenantClient)).toBe(202);
       expect(answer.status).toBe('updating');
 
       for (const params of [{ status: 'active' }, { status: 'updating' }, { ratePlan: plan.sid }]) {
@@ -447,7 +451,7 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
         await client.wireless.v1
           .sims(sim.sid)
           .update({ status, callbackUrl: `${receiver.baseUrl}${path}`, callbackMethod: 'GET' });
-        expect(lastAnswer(client).status).toBe(202);
+        expect(lastStatus(tenantClient)).toBe(202);
         await simReaches(testApp, sim.sid, { status });
         const received = await waitFor(
           () =>
@@ -509,7 +513,7 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
       const answer = await client.wireless.v1
         .sims(sim.sid)
         .update({ resetStatus: 'resetting', callbackUrl: `${receiver.baseUrl}${path}` });
-      expect(lastAnswer(client).status).toBe(202);
+      expect(lastStatus(tenantClient)).toBe(202);
       expect(answer).toMatchObject({ status: 'active', resetStatus: 'resetting' });
       expect(
         await failure(client.wireless.v1.sims(sim.sid).update({ resetStatus: 'resetting' })),
@@ -528,7 +532,7 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
     it('answers 204, then the Sim is gone', async () => {
       const sim = sims[119];
       expect(await client.wireless.v1.sims('sim-119').remove()).toBe(true);
-      expect(lastAnswer(client).status).toBe(204);
+      expect(lastStatus(tenantClient)).toBe(204);
       expect(await sims$().countBy({ sid: sim.sid })).toBe(0);
       expect(await failure(client.wireless.v1.sims(sim.sid).remove())).toMatchObject({
         status: 404,
@@ -587,12 +591,13 @@ describe('Wireless Sims without Redis (the embedded default)', () => {
     const [sim] = await importSims(testApp, tenant.tenant, [
       { iccid: iccid(1, 9), ratePlan: 'basic' },
     ]);
-    const client = await twilioClient(testApp, tenant);
+    const tenantClient = await twilioClient(testApp, tenant);
     const path = `/embedded/${sim.sid}`;
-    await client.wireless.v1
+    await tenantClient.client.wireless.v1
       .sims(sim.sid)
       .update({ status: 'active', callbackUrl: `${receiver.baseUrl}${path}` });
-    expect(lastAnswer(client).status).toBe(202);
+    expect(lastStatus(tenantClient)).toBe(202);
+    expect(answerProblems(tenantClient)).toEqual([]);
     await simReaches(testApp, sim.sid, { status: 'active' });
     const [callback] = await callbacksOn(receiver, path);
     expect(formParams(callback).Status).toBe('active');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { SimImportService } from '../wireless/sim-import.service';
-import { WIRELESS_V1, toSimResponse } from '../wireless/wireless.mapper';
+import { WIRELESS_V1 } from '../wireless/wireless-paths';
+import { toSimResponse } from '../wireless/wireless.mapper';
 import { UsageError, optional, required, type Command, type CommandOptions } from './options';
 
 /**
@@ -44,10 +45,10 @@ export const SIM_COMMANDS: Record<string, Command> = {
       const text = readFile(required(options, 'file'));
       const base = `${baseUrl(options, app.get<AppConfig>(APP_CONFIG))}${WIRELESS_V1}`;
       const imported = await app.get(SimImportService).import(tenant, text);
-      const { accountSid } = imported.tenant;
+      const account = { accountSid: imported.tenant.accountSid };
       const count = (n: number) => `${n} Sim${n === 1 ? '' : 's'}`;
       return {
-        json: imported.sims.map((sim) => toSimResponse(sim, accountSid, base)),
+        json: imported.sims.map((sim) => toSimResponse(sim, account, base)),
         text: [
           `${count(imported.sims.length)} imported into "${tenant}": ` +
             `${imported.created} new, ${imported.updated} updated.`,

@@ -1,5 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { requestIdOf } from '../common/http/request-id';
 import { pageMeta } from '../twilio/paging';
@@ -12,24 +19,29 @@ import {
   type TwilioAccount,
 } from '../twilio/twilio-api.decorator';
 import { ListSimsQuery } from './dto/list-sims.dto';
+import { SimPage, SimResponse } from './dto/sim.response';
 import { UpdateSimParams } from './dto/update-sim.dto';
 import { SimsService } from './sims.service';
-import { WIRELESS_V1, toSimResponse, type SimResponse } from './wireless.mapper';
+import { WIRELESS_V1 } from './wireless-paths';
+import { toSimResponse } from './wireless.mapper';
 
-/** The Sim resource of Twilio's Programmable Wireless v1 (no create: SIMs are imported). */
-@ApiTags('Wireless')
+const SID = ApiParam({ name: 'Sid', description: 'The SID (DE…) or the unique name of the Sim' });
+
+/** Twilio's Sims of Programmable Wireless v1 (no create: SIMs are imported, `sim:import`). */
+@ApiTags('wireless: Sims')
 @TwilioApi()
-@Controller('wireless/v1/Sims')
+@Controller(`${WIRELESS_V1.slice(1)}/Sims`)
 export class SimsController {
   constructor(private readonly sims: SimsService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'A page of Sims: `sims` and the paging `meta`' })
+  @ApiOperation({ summary: "The account's Sims, in order of import, filtered (ListSim)" })
+  @ApiOkResponse({ type: SimPage })
   async list(
     @CurrentAccount() account: TwilioAccount,
-    @ApiBaseUrl(WIRELESS_V1) base: string,
+    @ApiBaseUrl(WIRELESS_V1) baseUrl: string,
     @TwilioQuery(ListSimsQuery) query: ListSimsQuery,
-  ) {
+  ): Promise<SimPage> {
     const { request, page } = await this.sims.list(account.tenantId, query);
     const filters: [string, string | undefined][] = [
       ['Status', query.Status],
@@ -39,46 +51,53 @@ export class SimsController {
       ['SimRegistrationCode', query.SimRegistrationCode],
     ];
     return {
-      sims: page.rows.map((sim) => toSimResponse(sim, account.accountSid, base)),
-      meta: pageMeta('sims', `${base}/Sims`, filters, request, page),
+      sims: page.rows.map((sim) => toSimResponse(sim, account, baseUrl)),
+      meta: pageMeta('sims', `${baseUrl}/Sims`, filters, request, page),
     };
   }
 
-  @Get(':sid')
-  @ApiOkResponse({ description: 'The Sim, by its SID or unique name' })
+  @Get(':Sid')
+  @ApiOperation({ summary: 'One Sim (FetchSim)' })
+  @SID
+  @ApiOkResponse({ type: SimResponse })
   async fetch(
     @CurrentAccount() account: TwilioAccount,
-    @ApiBaseUrl(WIRELESS_V1) base: string,
-    @Param('sid') sid: string,
+    @ApiBaseUrl(WIRELESS_V1) baseUrl: string,
+    @Param('Sid') sid: string,
   ): Promise<SimResponse> {
-    return toSimResponse(await this.sims.find(account.tenantId, sid), account.accountSid, base);
+    return toSimResponse(await this.sims.find(account.tenantId, sid), account, baseUrl);
   }
 
-  @Post(':sid')
-  @ApiOkResponse({ description: 'The Sim, updated at once' })
-  @ApiAcceptedResponse({
+  @Post(':Sid')
+  @ApiOperation({
+    summary: 'Update a Sim (UpdateSim)',
     description:
-      'The Sim with a change of status (`updating`) or a connectivity reset (`resetting`) under ' +
-      'way; it completes WIRELESS_STATUS_DELAY_MS later, then CallbackUrl is called',
+      'Names, URLs and the rate plan change at once (200). A change of Status or a ' +
+      'ResetStatus is under way when answered (202) and completes WIRELESS_STATUS_DELAY_MS ' +
+      'later, when CallbackUrl is called.',
   })
+  @SID
+  @ApiOkResponse({ type: SimResponse, description: 'Updated' })
+  @ApiAcceptedResponse({ type: SimResponse, description: 'Updating (or resetting)' })
   async update(
     @CurrentAccount() account: TwilioAccount,
-    @ApiBaseUrl(WIRELESS_V1) base: string,
-    @Param('sid') sid: string,
+    @ApiBaseUrl(WIRELESS_V1) baseUrl: string,
+    @Param('Sid') sid: string,
     @TwilioBody(UpdateSimParams) params: UpdateSimParams,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SimResponse> {
-    const { tenantId, accountSid } = account;
-    const update = await this.sims.update(tenantId, accountSid, sid, params, requestIdOf(request));
+    const update = await this.sims.update(account, sid, params, requestIdOf(request));
     response.status(update.accepted ? 202 : 200);
-    return toSimResponse(update.sim, accountSid, base);
+    return toSimResponse(update.sim, account, baseUrl);
   }
 
-  @Delete(':sid')
+  @Delete(':Sid')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a Sim, its Commands, data sessions and usage (DeleteSim)' })
+  @SID
   @ApiNoContentResponse({ description: 'Deleted' })
-  async remove(@CurrentAccount() account: TwilioAccount, @Param('sid') sid: string) {
+  async remove(@CurrentAccount() account: TwilioAccount, @Param('Sid') sid: string): Promise<void> {
     await this.sims.remove(account.tenantId, sid);
   }
 }

@@ -4,7 +4,8 @@ import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { keysetPage, type KeyColumn } from '../twilio/keyset-page';
 import { pageRequest, type Page, type PageRequest } from '../twilio/paging';
-import { isSid } from '../twilio/sid';
+import { isSid, resourceAddress } from '../twilio/sid';
+import type { TwilioAccount } from '../twilio/twilio-api.decorator';
 import { TwilioError } from '../twilio/twilio-error';
 import type { ListSimsQuery } from './dto/list-sims.dto';
 import type { UpdateSimParams } from './dto/update-sim.dto';
@@ -17,11 +18,14 @@ import {
   requestStatus,
 } from './sim-status';
 import { SimStatusProducer } from './sim-status.producer';
+import { UNIQUE_NAME_MAX_LENGTH } from './sim-csv';
+
+const SID_PREFIX = 'DE';
 
 /** The order of a list of Sims: oldest first, by the (tenant_id, created_at, sid) index. */
 const PAGE_KEY: readonly KeyColumn[] = [
   { column: 'sim.created_at', type: 'timestamptz' },
-  { column: 'sim.sid', type: 'text', valid: (value) => isSid('DE', value) },
+  { column: 'sim.sid', type: 'char(34)', valid: (value) => isSid(SID_PREFIX, value) },
 ];
 
 /** The fields an update sets as given, by parameter. */
@@ -92,15 +96,18 @@ export class SimsService {
     return { request, page: await keysetPage(sims, PAGE_KEY, request) };
   }
 
-  /** The tenant's Sim with this SID or unique name; 20404 when it has none. */
+  /**
+   * The tenant's Sim with this SID or unique name; 20404 when it has none. Within a transaction
+   * (`manager`), locked until it ends: its completion job waits for the change to commit.
+   */
   async find(tenantId: string, sidOrName: string, manager?: EntityManager): Promise<SimEntity> {
-    const where = isSid('DE', sidOrName)
-      ? { tenantId, sid: sidOrName }
-      : { tenantId, uniqueName: sidOrName };
-    const sim = await (manager ?? this.dataSource.manager).findOne(SimEntity, {
-      where,
-      ...(manager ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    const address = resourceAddress(SID_PREFIX, sidOrName, UNIQUE_NAME_MAX_LENGTH);
+    const sim =
+      address &&
+      (await (manager ?? this.dataSource.manager).findOne(SimEntity, {
+        where: { tenantId, ...address },
+        ...(manager ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      }));
     if (!sim) throw TwilioError.notFound(`/Sims/${sidOrName}`);
     return sim;
   }
@@ -112,8 +119,7 @@ export class SimsService {
    * queued before the update commits: an update that could not queue them changes nothing.
    */
   async update(
-    tenantId: string,
-    accountSid: string,
+    { tenantId, accountSid }: TwilioAccount,
     sidOrName: string,
     params: UpdateSimParams,
     requestId: string,

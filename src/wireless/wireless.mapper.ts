@@ -1,48 +1,54 @@
 import { twilioDate } from '../twilio/twilio-date';
-import type { HttpMethod, SimEntity, SimStatus } from './entities/sim.entity';
+import type { TwilioAccount } from '../twilio/twilio-api.decorator';
+import type { RatePlanResponse } from './dto/rate-plan.response';
+import type { SimResponse } from './dto/sim.response';
+import type { RatePlanEntity } from './entities/rate-plan.entity';
+import type { SimEntity } from './entities/sim.entity';
 
-/** Where the Wireless API is mounted: its resources' URLs start there. */
-export const WIRELESS_V1 = '/wireless/v1';
+/** The URL of a rate plan under the API's base URL (`ApiBaseUrl(WIRELESS_V1)`). */
+export const ratePlanUrl = (baseUrl: string, sid: string) => `${baseUrl}/RatePlans/${sid}`;
 
-/** A Sim as the API answers it: every field of the spec's `wireless.v1.sim`, in its order. */
-export interface SimResponse {
-  sid: string;
-  unique_name: string | null;
-  account_sid: string;
-  rate_plan_sid: string | null;
-  friendly_name: string | null;
-  iccid: string;
-  e_id: string | null;
-  status: SimStatus;
-  reset_status: 'resetting' | null;
-  commands_callback_url: string | null;
-  commands_callback_method: HttpMethod;
-  sms_fallback_method: HttpMethod;
-  sms_fallback_url: string | null;
-  sms_method: HttpMethod;
-  sms_url: string | null;
-  voice_fallback_method: HttpMethod;
-  voice_fallback_url: string | null;
-  voice_method: HttpMethod;
-  voice_url: string | null;
-  date_created: string;
-  date_updated: string;
-  url: string;
-  links: { data_sessions: string; usage_records: string; rate_plan?: string };
-  ip_address: string | null;
+/** A rate plan exactly as the spec's schema lists its fields (DataLimitStrategy is not one). */
+export function toRatePlanResponse(
+  plan: RatePlanEntity,
+  account: TwilioAccount,
+  baseUrl: string,
+): RatePlanResponse {
+  return {
+    sid: plan.sid,
+    unique_name: plan.uniqueName,
+    account_sid: account.accountSid,
+    friendly_name: plan.friendlyName,
+    data_enabled: plan.dataEnabled,
+    data_metering: plan.dataMetering,
+    data_limit: plan.dataLimit,
+    messaging_enabled: plan.messagingEnabled,
+    voice_enabled: plan.voiceEnabled,
+    national_roaming_enabled: plan.nationalRoamingEnabled,
+    national_roaming_data_limit: plan.nationalRoamingDataLimit,
+    international_roaming: plan.internationalRoaming,
+    international_roaming_data_limit: plan.internationalRoamingDataLimit,
+    date_created: twilioDate(plan.createdAt),
+    date_updated: twilioDate(plan.updatedAt),
+    url: ratePlanUrl(baseUrl, plan.sid),
+  };
 }
 
 /**
- * A Sim as JSON. `baseUrl` is the absolute URL of the API's version (`https://host/wireless/v1`):
- * `url` and `links` lead back to this server, never to twilio.com. A Sim without a rate plan has
- * no `rate_plan` link.
+ * A Sim exactly as the spec's schema lists its fields (its IMEI and registration code are not
+ * among them). `url` and `links` lead back to this server; a Sim without a rate plan has no
+ * `rate_plan` link.
  */
-export function toSimResponse(sim: SimEntity, accountSid: string, baseUrl: string): SimResponse {
+export function toSimResponse(
+  sim: SimEntity,
+  account: Pick<TwilioAccount, 'accountSid'>,
+  baseUrl: string,
+): SimResponse {
   const url = `${baseUrl}/Sims/${sim.sid}`;
   return {
     sid: sim.sid,
     unique_name: sim.uniqueName,
-    account_sid: accountSid,
+    account_sid: account.accountSid,
     rate_plan_sid: sim.ratePlanSid,
     friendly_name: sim.friendlyName,
     iccid: sim.iccid,
@@ -65,7 +71,7 @@ export function toSimResponse(sim: SimEntity, accountSid: string, baseUrl: strin
     links: {
       data_sessions: `${url}/DataSessions`,
       usage_records: `${url}/UsageRecords`,
-      ...(sim.ratePlanSid === null ? {} : { rate_plan: `${baseUrl}/RatePlans/${sim.ratePlanSid}` }),
+      ...(sim.ratePlanSid === null ? {} : { rate_plan: ratePlanUrl(baseUrl, sim.ratePlanSid) }),
     },
     ip_address: sim.ipAddress,
   };

@@ -1,7 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { TwilioModule } from '../twilio/twilio.module';
+import { RatePlanEntity } from './entities/rate-plan.entity';
+import { SimEntity } from './entities/sim.entity';
+import { RatePlansController } from './rate-plans.controller';
+import { RatePlansService } from './rate-plans.service';
 import { SimChangeCompleter } from './sim-change-completer';
 import { SimChangeRecovery } from './sim-change-recovery';
 import { SimImportService } from './sim-import.service';
@@ -10,11 +15,12 @@ import { SimStatusProducer } from './sim-status.producer';
 import { SIM_STATUS_QUEUE } from './sim-status.queue';
 import { SimsController } from './sims.controller';
 import { SimsService } from './sims.service';
+import { WIRELESS_MOUNT } from './wireless-paths';
 
 /**
- * The Twilio-compatible Programmable Wireless API, at /wireless/v1. Sims' status changes complete
- * through a queue: with Redis, workers take them when due; without, this process holds them.
- * Imported without `forRoot` (the operator CLI), it offers only the SIM import.
+ * Twilio-compatible Programmable Wireless v1, mounted at /wireless/v1. Sims' status changes
+ * complete through a queue: with Redis, workers take them when due; without, this process holds
+ * them. Imported without `forRoot` (the operator CLI), it offers only the SIM import.
  */
 @Module({ providers: [SimImportService], exports: [SimImportService] })
 export class WirelessModule {
@@ -25,11 +31,13 @@ export class WirelessModule {
     return {
       module: WirelessModule,
       imports: [
-        TwilioModule.forMount('wireless'),
+        TwilioModule.forMount(WIRELESS_MOUNT),
+        TypeOrmModule.forFeature([RatePlanEntity, SimEntity]),
         ...(queued ? [BullModule.registerQueue({ name: SIM_STATUS_QUEUE })] : []),
       ],
-      controllers: serves ? [SimsController] : [],
+      controllers: serves ? [RatePlansController, SimsController] : [],
       providers: [
+        RatePlansService,
         SimsService,
         SimChangeCompleter,
         SimStatusProducer,
