@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { TenantEntity } from '../auth/entities/tenant.entity';
 import { requireTenant } from '../auth/require-tenant';
-import { isSid, newSid } from '../twilio/sid';
+import { newSid, resourceAddress } from '../twilio/sid';
 import { RatePlanEntity } from './entities/rate-plan.entity';
 import { SimEntity } from './entities/sim.entity';
-import { badRow, readSimCsv, type SimCsvRow } from './sim-csv';
+import { UNIQUE_NAME_MAX_LENGTH, badRow, readSimCsv, type SimCsvRow } from './sim-csv';
 
 export interface SimImport {
   tenant: TenantEntity;
@@ -99,8 +99,8 @@ export class SimImportService {
   }
 
   /**
-   * The SID of each rate plan the rows name, by SID or unique name (a value in the shape of a
-   * RatePlan SID is a SID), among the tenant's own; those it has not are left out.
+   * The SID of each rate plan the rows name, by SID or unique name (as a path addresses one:
+   * `resourceAddress`), among the tenant's own; those it has not are left out.
    */
   private async ratePlanSids(
     manager: EntityManager,
@@ -108,20 +108,22 @@ export class SimImportService {
     rows: SimCsvRow[],
   ): Promise<Map<string, string>> {
     const refs = [...new Set(rows.flatMap((row) => (row.ratePlan === null ? [] : [row.ratePlan])))];
-    const sids = refs.filter((ref) => isSid('WP', ref));
-    const names = refs.filter((ref) => !isSid('WP', ref));
+    const addressed = refs.flatMap((ref) => {
+      const address = resourceAddress('WP', ref, UNIQUE_NAME_MAX_LENGTH);
+      return address ? [{ ref, address }] : [];
+    });
+    if (addressed.length === 0) return new Map();
     const plans = await manager.find(RatePlanEntity, {
-      where: [
-        { tenantId, sid: In(sids) },
-        { tenantId, uniqueName: In(names) },
-      ],
+      where: addressed.map(({ address }) => ({ tenantId, ...address })),
     });
     const resolved = new Map<string, string>();
-    for (const plan of plans) {
-      if (sids.includes(plan.sid)) resolved.set(plan.sid, plan.sid);
-      if (plan.uniqueName !== null && names.includes(plan.uniqueName)) {
-        resolved.set(plan.uniqueName, plan.sid);
-      }
+    for (const { ref, address } of addressed) {
+      const plan = plans.find((candidate) =>
+        'sid' in address
+          ? candidate.sid === address.sid
+          : candidate.uniqueName === address.uniqueName,
+      );
+      if (plan) resolved.set(ref, plan.sid);
     }
     return resolved;
   }

@@ -21,6 +21,7 @@ import { SimStatusProducer } from './sim-status.producer';
 import { UNIQUE_NAME_MAX_LENGTH } from './sim-csv';
 
 const SID_PREFIX = 'DE';
+const RATE_PLAN_PREFIX = 'WP';
 
 /** The order of a list of Sims: oldest first, by the (tenant_id, created_at, sid) index. */
 const PAGE_KEY: readonly KeyColumn[] = [
@@ -83,15 +84,16 @@ export class SimsService {
       sims.andWhere('sim.registration_code = :code', { code: query.SimRegistrationCode });
     }
     if (query.RatePlan !== undefined) {
-      if (isSid('WP', query.RatePlan)) {
-        sims.andWhere('sim.rate_plan_sid = :ratePlan', { ratePlan: query.RatePlan });
-      } else {
-        sims.andWhere(
-          `sim.rate_plan_sid IN (SELECT plan.sid FROM wireless_rate_plans plan
-             WHERE plan.tenant_id = :tenantId AND plan.unique_name = :ratePlan)`,
-          { ratePlan: query.RatePlan },
-        );
-      }
+      const plan = resourceAddress(RATE_PLAN_PREFIX, query.RatePlan, UNIQUE_NAME_MAX_LENGTH);
+      const plans = sims
+        .subQuery()
+        .select('plan.sid')
+        .from(RatePlanEntity, 'plan')
+        .where('plan.tenant_id = :tenantId')
+        .andWhere(plan && 'sid' in plan ? 'plan.sid = :plan' : 'plan.unique_name = :plan');
+      sims.andWhere(`sim.rate_plan_sid IN ${plans.getQuery()}`, {
+        plan: plan ? ('sid' in plan ? plan.sid : plan.uniqueName) : null,
+      });
     }
     return { request, page: await keysetPage(sims, PAGE_KEY, request) };
   }
@@ -206,10 +208,8 @@ export class SimsService {
 
   /** The SID of the tenant's rate plan with this SID or unique name; 33108 when it has none. */
   private async ratePlanSid(manager: EntityManager, tenantId: string, ref: string) {
-    const plan = await manager.findOneBy(
-      RatePlanEntity,
-      isSid('WP', ref) ? { tenantId, sid: ref } : { tenantId, uniqueName: ref },
-    );
+    const address = resourceAddress(RATE_PLAN_PREFIX, ref, UNIQUE_NAME_MAX_LENGTH);
+    const plan = address && (await manager.findOneBy(RatePlanEntity, { tenantId, ...address }));
     if (!plan) throw new TwilioError(400, 33108, `RatePlan ${ref} was not found`);
     return plan.sid;
   }
