@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { requestIdOf } from '../common/http/request-id';
-import { pageMeta } from '../twilio/paging';
+import { pageMeta, pageRequest } from '../twilio/paging';
 import {
   ApiBaseUrl,
   CurrentAccount,
@@ -42,7 +42,8 @@ export class SimsController {
     @ApiBaseUrl(WIRELESS_V1) baseUrl: string,
     @TwilioQuery(ListSimsQuery) query: ListSimsQuery,
   ): Promise<SimPage> {
-    const { request, page } = await this.sims.list(account.tenantId, query);
+    const request = pageRequest(query);
+    const page = await this.sims.list(account.tenantId, query, request);
     const filters: [string, string | undefined][] = [
       ['Status', query.Status],
       ['Iccid', query.Iccid],

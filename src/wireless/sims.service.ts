@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { keysetPage, type KeyColumn } from '../twilio/keyset-page';
-import { pageRequest, type Page, type PageRequest } from '../twilio/paging';
+import type { Page, PageRequest } from '../twilio/paging';
 import { isSid, resourceAddress } from '../twilio/sid';
 import type { TwilioAccount } from '../twilio/twilio-api.decorator';
 import { TwilioError } from '../twilio/twilio-error';
@@ -44,11 +44,6 @@ const PLAIN_FIELDS = {
   VoiceUrl: 'voiceUrl',
 } as const satisfies Partial<Record<keyof UpdateSimParams, keyof SimEntity>>;
 
-export interface SimsPage {
-  request: PageRequest;
-  page: Page<SimEntity>;
-}
-
 export interface SimUpdate {
   sim: SimEntity;
   /** A change was asked for that completes later (202): the Sim answers `updating`, say. */
@@ -70,9 +65,8 @@ export class SimsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** One page of the tenant's Sims that pass the query's filters. */
-  async list(tenantId: string, query: ListSimsQuery): Promise<SimsPage> {
-    const request = pageRequest(query);
+  /** One page of the tenant's Sims that pass the query's filters, in order of creation. */
+  list(tenantId: string, query: ListSimsQuery, request: PageRequest): Promise<Page<SimEntity>> {
     const sims = this.dataSource
       .getRepository(SimEntity)
       .createQueryBuilder('sim')
@@ -95,7 +89,7 @@ export class SimsService {
         plan: plan ? ('sid' in plan ? plan.sid : plan.uniqueName) : null,
       });
     }
-    return { request, page: await keysetPage(sims, PAGE_KEY, request) };
+    return keysetPage(sims, PAGE_KEY, request);
   }
 
   /**
