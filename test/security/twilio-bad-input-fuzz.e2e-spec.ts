@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
+import { SimEntity } from '../../src/wireless/entities/sim.entity';
 import { oddBasic, oddText, percentEncoded, type HeaderLine } from '../factories/bad-input.factory';
 import { northboundCredentials } from '../factories/northbound.factory';
 import { createTenant, tenantIdOf } from '../factories/tenant.factory';
@@ -19,7 +20,8 @@ import { twilioAnswerProblems, twilioErrorProblems } from '../utils/twilio-schem
  * characters, broken percent-escapes, parameters given twice, other media types and bytes that
  * are not UTF-8; odd SIDs and names in paths, odd paging, odd credentials. Whatever comes in, the
  * answer is never a 5xx, a 4xx is always Twilio's error body, a 2xx is what the spec says, and
- * nothing is created, changed or deleted.
+ * nothing is created, changed or deleted (a Sim update's form always carries a defect, the
+ * writer's Sims are `new` on no rate plan, and only other accounts' Sims are asked to be deleted).
  *
  * CI runs the default seed; `FUZZ_SEED=<integer>` draws another run, and a failure names its seed.
  * (`bad-input-fuzz.e2e-spec.ts` does the same for every other route.)
@@ -29,6 +31,7 @@ if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer`)
 
 const CONCURRENCY = 4;
 const RATE_PLANS = '/wireless/v1/RatePlans';
+const SIMS = '/wireless/v1/Sims';
 const FORM_TYPE: HeaderLine = ['Content-Type', 'application/x-www-form-urlencoded'];
 
 interface Plan {
@@ -45,6 +48,9 @@ interface Fixtures {
   /** Another account: its plans must stay out of the writer's reach. */
   other: TenantCredentials;
   otherPlans: Plan[];
+  /** The writer's Sims, all `new` and on no rate plan; the other account's. */
+  writerSims: Plan[];
+  otherSims: Plan[];
 }
 
 interface Draft {
@@ -110,6 +116,53 @@ const REFUSED: Record<string, string[]> = {
   InternationalRoaming: ['sms', '', 'data,messaging', 'DATA', ' data'],
 };
 
+const METHODS = ['CallbackMethod', 'CommandsCallbackMethod', 'SmsMethod', 'VoiceMethod'];
+const URLS = ['CallbackUrl', 'CommandsCallbackUrl', 'SmsUrl', 'SmsFallbackUrl', 'VoiceUrl'];
+
+/** Values a Sim update takes beside a defect: none of them changes its status. */
+const VALID_SIM: Record<string, string[]> = {
+  ...Object.fromEntries(METHODS.map((name) => [name, ['GET', 'POST']])),
+  ...Object.fromEntries(URLS.map((name) => [name, ['https://example.com/a?b=c', 'http://x.io']])),
+  FriendlyName: VALID.FriendlyName,
+  UniqueName: ['fuzz-sim', 'sim à 10 €'],
+};
+
+/** Values each Sim parameter must refuse. */
+const REFUSED_SIM: Record<string, string[]> = {
+  ...Object.fromEntries(METHODS.map((name) => [name, ['', 'PUT', 'get', 'POST ', 'HEAD']])),
+  ...Object.fromEntries(
+    URLS.map((name) => [
+      name,
+      [
+        '',
+        'ftp://example.com/x',
+        'javascript:alert(1)',
+        '/relative',
+        'not a url',
+        `https://x.io/${'a'.repeat(2048)}`,
+      ],
+    ]),
+  ),
+  FriendlyName: REFUSED.FriendlyName,
+  UniqueName: REFUSED.UniqueName,
+  Status: [
+    '',
+    'lost',
+    'ACTIVE',
+    'active ',
+    'deleted',
+    'suspended',
+    'canceled',
+    'scheduled',
+    'updating',
+    'ready',
+    'active',
+  ],
+  ResetStatus: ['', 'reset', 'RESETTING', 'resetting'],
+  RatePlan: ['r'.repeat(65), 'no-such-plan', `WP${hex32()}`, 'a\u0000b'],
+  AccountSid: [`AC${hex32()}`, 'x'.repeat(35), 'a\u0007b'],
+};
+
 /** Escapes a form value cannot hold: broken, or bytes that are not UTF-8. */
 const BROKEN_ESCAPES = ['%', '%G1', 'a%zz', '%FF', '%C3%28', '%ED%A0%80', '%E0%A4%A', '%C0%AF'];
 
@@ -152,26 +205,36 @@ type Defect = (
   target?: Plan,
 ) => { label: string; pairs: Pair[] };
 
-const refusedValue: Defect = (random, _fx, names) => {
-  const name = random.pick(names);
-  const value = random.pick(REFUSED[name]);
-  return {
-    label: `${name} ${JSON.stringify(value.slice(0, 20))}${value.length > 20 ? `… (${value.length})` : ''}`,
-    pairs: [[encode(name), encode(value)]],
+/** A value the parameter must refuse, from `table`. */
+const refusedValueIn =
+  (table: Record<string, string[]>): Defect =>
+  (random, _fx, names) => {
+    const name = random.pick(names);
+    const value = random.pick(table[name]);
+    return {
+      label: `${name} ${JSON.stringify(value.slice(0, 20))}${value.length > 20 ? `… (${value.length})` : ''}`,
+      pairs: [[encode(name), encode(value)]],
+    };
   };
-};
+const refusedValue = refusedValueIn(REFUSED);
 
-const givenTwice: Defect = (random, _fx, names) => {
-  const name = random.pick(names.filter((candidate) => candidate !== 'InternationalRoaming'));
-  const [first, second] = [random.pick(VALID[name]), random.pick(VALID[name])];
-  return {
-    label: `${name} twice`,
-    pairs: [
-      [encode(name), encode(first)],
-      [encode(name), encode(second)],
-    ],
+/** A parameter that takes one value given two of `table`'s. */
+const givenTwiceIn =
+  (table: Record<string, string[]>): Defect =>
+  (random, _fx, names) => {
+    const name = random.pick(
+      names.filter((candidate) => candidate !== 'InternationalRoaming' && candidate in table),
+    );
+    const [first, second] = [random.pick(table[name]), random.pick(table[name])];
+    return {
+      label: `${name} twice`,
+      pairs: [
+        [encode(name), encode(first)],
+        [encode(name), encode(second)],
+      ],
+    };
   };
-};
+const givenTwice = givenTwiceIn(VALID);
 
 const brokenEscape: Defect = (random, _fx, names) => {
   const escape = random.pick(BROKEN_ESCAPES);
@@ -189,6 +252,21 @@ const takenUniqueName: Defect = (random, fx, _names, target) => ({
       'UniqueName',
       encode(random.pick(fx.writerPlans.filter((plan) => plan !== target)).uniqueName),
     ],
+  ],
+});
+
+const takenSimName: Defect = (random, fx, _names, target) => ({
+  label: 'a unique name another Sim has',
+  pairs: [
+    ['UniqueName', encode(random.pick(fx.writerSims.filter((sim) => sim !== target)).uniqueName)],
+  ],
+});
+
+const statusWithReset: Defect = () => ({
+  label: 'Status and ResetStatus together',
+  pairs: [
+    ['Status', 'deactivated'],
+    ['ResetStatus', 'resetting'],
   ],
 });
 
@@ -219,12 +297,13 @@ function refusedForm(
   names: string[],
   defects: Defect[],
   target?: Plan,
+  validValues: Record<string, string[]> = VALID,
 ): Pick<Draft, 'label' | 'headers' | 'body'> {
   const defect = random.pick(defects)(random, fx, names, target);
   const taken = new Set(defect.pairs.map(([name]) => name));
   const valid = names
-    .filter((name) => !taken.has(encode(name)) && random.chance(0.4))
-    .map((name): Pair => [encode(name), encode(random.pick(VALID[name]))]);
+    .filter((name) => name in validValues && !taken.has(encode(name)) && random.chance(0.4))
+    .map((name): Pair => [encode(name), encode(random.pick(validValues[name]))]);
   // Odd text comes encoded, as a request target carries it.
   const ignored: Pair[] = random.chance(0.3)
     ? [[encode(random.pick(ODD_NAMES)), oddButWellFormed(random).value]]
@@ -291,6 +370,35 @@ function ownPlan(random: Random, fx: Fixtures): { label: string; value: string; 
     : { label: 'own unique name', value: percentEncoded(plan.uniqueName), plan };
 }
 
+/** A path segment naming no Sim of the writer's that a write could touch. */
+function foreignSim(random: Random, fx: Fixtures): { label: string; value: string } {
+  const other = random.pick(fx.otherSims);
+  return random.pick([
+    { label: "the other account's Sim SID", value: other.sid },
+    { label: "the other account's Sim name", value: percentEncoded(other.uniqueName) },
+    { label: 'an unknown SID', value: `DE${hex32()}` },
+    { label: 'a SID of another resource', value: `WP${hex32()}` },
+    { label: '10 kB name', value: 'n'.repeat(10_240) },
+    oddButWellFormed(random),
+  ]);
+}
+
+function ownSim(random: Random, fx: Fixtures): { label: string; value: string; plan: Plan } {
+  const sim = random.pick(fx.writerSims);
+  return random.chance(0.5)
+    ? { label: 'own Sim SID', value: sim.sid, plan: sim }
+    : { label: 'own Sim name', value: percentEncoded(sim.uniqueName), plan: sim };
+}
+
+/** The filters of the Sims list: values it takes, and odd ones (as a request target holds them). */
+const SIM_FILTERS: Record<string, { valid: string[]; odd: string[] }> = {
+  Status: { valid: ['new', 'active', 'scheduled'], odd: ['', 'lost', 'NEW', 'new%20'] },
+  Iccid: { valid: ['89014103211118510720', 'x'], odd: ['i'.repeat(65), 'a%00b'] },
+  RatePlan: { valid: ['alpha', `WP${hex32()}`, 'none'], odd: ['r'.repeat(65), '%07'] },
+  EId: { valid: ['89034011560010000000000000000121'], odd: ['e'.repeat(65)] },
+  SimRegistrationCode: { valid: ['REG-1'], odd: ['s'.repeat(65), 'a%1Bb'] },
+};
+
 const PAGING: Record<string, { valid: string[]; odd: string[] }> = {
   PageSize: {
     valid: ['1', '2', '50', '1000'],
@@ -310,6 +418,34 @@ const PAGING: Record<string, { valid: string[]; odd: string[] }> = {
     ],
   },
 };
+
+/** A list's query: some of `params` (paging, filters), valid or odd, and now and then one it ignores. */
+function listQuery(
+  random: Random,
+  list: string,
+  params: Record<string, { valid: string[]; odd: string[] }>,
+): Draft {
+  const labels: string[] = [];
+  const pairs: string[] = [];
+  for (const [name, values] of Object.entries(params)) {
+    if (!random.chance(0.5)) continue;
+    const odd = values.valid.length === 0 || random.chance(0.5);
+    const value = odd ? random.pick(values.odd) : random.pick(values.valid);
+    labels.push(`${name} ${odd ? 'odd' : 'valid'} ${JSON.stringify(value.slice(0, 20))}`);
+    pairs.push(`${name}=${value}`);
+  }
+  if (random.chance(0.3)) {
+    const odd = oddButWellFormed(random);
+    labels.push(`an ignored parameter, ${odd.label}`);
+    pairs.push(`${encode(random.pick(ODD_NAMES))}=${odd.value}`);
+  }
+  return {
+    label: labels.join(', ') || 'no query',
+    method: 'GET',
+    target: pairs.length > 0 ? `${list}?${pairs.join('&')}` : list,
+    headers: [],
+  };
+}
 
 /** Every Twilio-compatible route, and how its requests are drawn. A new route needs a row. */
 const ROUTES: FuzzRoute[] = [
@@ -373,28 +509,7 @@ const ROUTES: FuzzRoute[] = [
     method: 'GET',
     path: RATE_PLANS,
     requests: 40,
-    draw: (random) => {
-      const labels: string[] = [];
-      const pairs: string[] = [];
-      for (const [name, values] of Object.entries(PAGING)) {
-        if (!random.chance(0.5)) continue;
-        const odd = values.valid.length === 0 || random.chance(0.5);
-        const value = odd ? random.pick(values.odd) : random.pick(values.valid);
-        labels.push(`${name} ${odd ? 'odd' : 'valid'} ${JSON.stringify(value.slice(0, 20))}`);
-        pairs.push(`${name}=${value}`);
-      }
-      if (random.chance(0.3)) {
-        const odd = oddButWellFormed(random);
-        labels.push(`an ignored parameter, ${odd.label}`);
-        pairs.push(`${encode(random.pick(ODD_NAMES))}=${odd.value}`);
-      }
-      return {
-        label: labels.join(', ') || 'no query',
-        method: 'GET',
-        target: pairs.length > 0 ? `${RATE_PLANS}?${pairs.join('&')}` : RATE_PLANS,
-        headers: [],
-      };
-    },
+    draw: (random) => listQuery(random, RATE_PLANS, PAGING),
   },
   {
     method: 'GET',
@@ -408,6 +523,63 @@ const ROUTES: FuzzRoute[] = [
         target: `${RATE_PLANS}/${plan.value}`,
         headers: [],
       };
+    },
+  },
+  {
+    method: 'POST',
+    path: `${SIMS}/{Sid}`,
+    requests: 60,
+    draw: (random, fx) => {
+      const own = random.chance(0.8) ? ownSim(random, fx) : undefined;
+      const sim = own ?? foreignSim(random, fx);
+      const refusedSimValue = refusedValueIn(REFUSED_SIM);
+      const form = refusedForm(
+        random,
+        fx,
+        Object.keys(REFUSED_SIM),
+        [
+          refusedSimValue,
+          refusedSimValue,
+          refusedSimValue,
+          givenTwiceIn(VALID_SIM),
+          brokenEscape,
+          takenSimName,
+          statusWithReset,
+        ],
+        own?.plan,
+        VALID_SIM,
+      );
+      return {
+        ...form,
+        label: `${sim.label}; ${form.label}`,
+        method: 'POST',
+        target: `${SIMS}/${sim.value}`,
+      };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${SIMS}/{Sid}`,
+    requests: 25,
+    draw: (random, fx) => {
+      const sim = foreignSim(random, fx);
+      return { label: sim.label, method: 'DELETE', target: `${SIMS}/${sim.value}`, headers: [] };
+    },
+  },
+  {
+    method: 'GET',
+    path: SIMS,
+    requests: 40,
+    // Filters or paging: all of them at once would rarely be all valid, and reach a page.
+    draw: (random) => listQuery(random, SIMS, random.chance(0.5) ? SIM_FILTERS : PAGING),
+  },
+  {
+    method: 'GET',
+    path: `${SIMS}/{Sid}`,
+    requests: 30,
+    draw: (random, fx) => {
+      const sim = random.chance(0.4) ? ownSim(random, fx) : foreignSim(random, fx);
+      return { label: sim.label, method: 'GET', target: `${SIMS}/${sim.value}`, headers: [] };
     },
   },
 ];
@@ -484,10 +656,12 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
   let fx: Fixtures;
   let outcomes: Outcome[];
   let plansBefore: unknown[];
+  let simsBefore: unknown[];
   const errorsLogged: unknown[][] = [];
 
   const allPlans = () =>
     testApp.dataSource.getRepository(RatePlanEntity).find({ order: { sid: 'ASC' } });
+  const allSims = () => testApp.dataSource.getRepository(SimEntity).find({ order: { sid: 'ASC' } });
 
   beforeAll(async () => {
     testApp = await createTestApp({
@@ -519,6 +693,15 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
     await insertSim(testApp, await tenantIdOf(testApp, writer.tenant), {
       ratePlanSid: writerPlans[3].sid,
     });
+    const insertSims = async (tenant: TenantCredentials, names: string[]) => {
+      const tenantId = await tenantIdOf(testApp, tenant.tenant);
+      const sims: Plan[] = [];
+      for (const uniqueName of names) {
+        const { sid } = await insertSim(testApp, tenantId, { uniqueName });
+        sims.push({ sid, uniqueName });
+      }
+      return sims;
+    };
     fx = {
       writer,
       writerPlans,
@@ -526,8 +709,11 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       other,
       // Names the writer has none of: a write by one of them must reach no plan of the writer's.
       otherPlans: await createPlans(other, ['others-only', 'gamma']),
+      writerSims: await insertSims(writer, ['sim-a', 'sim b', 'sïm']),
+      otherSims: await insertSims(other, ['others-sim', 'delta']),
     };
     plansBefore = await allPlans();
+    simsBefore = await allSims();
 
     const cases = drawCases(seededRandom(SEED), fx);
     const logged = jest
@@ -632,6 +818,8 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
     ).toEqual({
       [`GET ${RATE_PLANS}`]: ['2xx', '4xx'],
       [`GET ${RATE_PLANS}/{Sid}`]: ['2xx', '4xx'],
+      [`GET ${SIMS}`]: ['2xx', '4xx'],
+      [`GET ${SIMS}/{Sid}`]: ['2xx', '4xx'],
     });
   });
 
@@ -641,5 +829,9 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
 
   it("changes no rate plan, the writer's or the other account's", async () => {
     expect(await allPlans()).toEqual(plansBefore);
+  });
+
+  it("changes no Sim, the writer's or the other account's", async () => {
+    expect(await allSims()).toEqual(simsBefore);
   });
 });
