@@ -625,3 +625,28 @@ describe('Wireless Sims without Redis (the embedded default)', () => {
     expect(formParams(callback)).toMatchObject({ SimSid: sim.sid, Status: 'ready' });
   });
 });
+
+describe('Wireless Sims without Redis, changes that take no time (WIRELESS_STATUS_DELAY_MS=0)', () => {
+  let testApp: TestApp;
+  let tenant: TenantCredentials;
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ redis: false, env: { ...ENV, WIRELESS_STATUS_DELAY_MS: '0' } });
+    tenant = await createTenant(testApp);
+    await createRatePlan(testApp.dataSource, await tenantIdOf(testApp, tenant.tenant), 'basic');
+  });
+  afterAll(() => testApp.close());
+
+  it('still answers 202 first, then completes once the update has committed', async () => {
+    const [sim] = await importSims(testApp, tenant.tenant, [
+      { iccid: iccid(3, 9), ratePlan: 'basic' },
+    ]);
+    const { client, exchanges } = await twilioClient(testApp, tenant);
+    const answer = await client.wireless.v1.sims(sim.sid).update({ status: 'active' });
+    expect({ status: exchanges.at(-1)?.status, sim: answer.status }).toEqual({
+      status: 202,
+      sim: 'updating',
+    });
+    await simReaches(testApp, sim.sid, { status: 'active' });
+  });
+});

@@ -63,9 +63,17 @@ describe('QueueProducer: jobs due later', () => {
       expect(store).toHaveBeenCalledWith([{ id: 'a' }]);
     });
 
-    it('stores a job due now before answering', async () => {
+    it('stores a job without a due time before answering', async () => {
       const store = jest.fn(() => Promise.resolve());
       await new QueueProducer<Job>({ store }, OPTIONS).add({ id: 'a' });
+      expect(store).toHaveBeenCalledWith([{ id: 'a' }]);
+    });
+
+    it('stores a job due at once after answering: the caller may commit what it reads first', async () => {
+      const store = jest.fn(() => Promise.resolve());
+      await new QueueProducer<Job>({ store }, OPTIONS).add({ id: 'a' }, { delayMs: 0 });
+      expect(store).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(0);
       expect(store).toHaveBeenCalledWith([{ id: 'a' }]);
     });
 

@@ -44,14 +44,15 @@ export interface ProducerOptions<T> {
  * answer in time); without, once the job is stored. Either failure is a 503 telling the client that
  * nothing was stored.
  *
- * A job may be due later (`delayMs`): Bull holds it until then. Without a queue, this process
- * holds it on a timer, and a failure then is only logged: nobody waits for it any more. Those
- * timers end with the process, so what they would have done must be found again at the next start
- * by whoever added them.
+ * A job may be given a due time (`delayMs`, 0 included): Bull holds it until then. Without a
+ * queue, this process holds it on a timer and `add` returns first (so the caller's transaction may
+ * commit what the job will read), and a failure then is only logged: nobody waits for it any
+ * more. Those timers end with the process, so what they would have done must be found again at
+ * the next start by whoever added them.
  */
 export class QueueProducer<T> implements OnApplicationShutdown {
   private readonly logger = new Logger(this.constructor.name);
-  private readonly submit: (job: T, delayMs: number) => Promise<unknown>;
+  private readonly submit: (job: T, delayMs?: number) => Promise<unknown>;
   private readonly action: 'enqueue' | 'store';
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -67,18 +68,20 @@ export class QueueProducer<T> implements OnApplicationShutdown {
       this.action = 'enqueue';
       this.submit = (job, delayMs) =>
         withTimeout(
-          queue.add(options.jobName, job, { ...jobOptions, delay: delayMs }),
+          queue.add(options.jobName, job, { ...jobOptions, delay: delayMs ?? 0 }),
           ENQUEUE_TIMEOUT_MS,
           `Adding a job to queue ${queue.name}`,
         );
     } else {
       this.action = 'store';
       this.submit = (job, delayMs) =>
-        delayMs > 0 ? Promise.resolve(this.storeLater(target, job, delayMs)) : target.store([job]);
+        delayMs === undefined
+          ? target.store([job])
+          : Promise.resolve(this.storeLater(target, job, delayMs));
     }
   }
 
-  async add(job: T, { delayMs = 0 }: { delayMs?: number } = {}): Promise<void> {
+  async add(job: T, { delayMs }: { delayMs?: number } = {}): Promise<void> {
     try {
       await this.submit(job, delayMs);
     } catch (error) {
