@@ -36,6 +36,8 @@ export interface ProducerOptions<T> {
   unavailableMessage: string;
   /** A queue's own retries, where the durable defaults do not fit its work. */
   jobOptions?: JobOptions;
+  /** False: the queue's backlog is left out of readiness (see `QueueMonitor.watch`). */
+  readiness?: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export class QueueProducer<T> {
       const { queue, monitor } = target;
       const jobOptions = { ...DURABLE_JOB_OPTIONS, ...options.jobOptions };
       reportQueueErrors(queue, this.logger);
-      monitor.watch(queue);
+      monitor.watch(queue, { readiness: options.readiness });
       this.action = 'enqueue';
       this.submit = (job) =>
         withTimeout(
