@@ -17,6 +17,7 @@ import {
   type CallbackReceiver,
 } from './utils/callback-receiver';
 import { runCli } from './utils/cli';
+import { scrape } from './utils/prometheus';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { createTestDatabase, describeWithRedis } from './utils/test-database';
 import { waitFor } from './utils/wait';
@@ -246,6 +247,50 @@ describeWithRedis('callbacks through the Redis queue (a worker in the process)',
 
 describe('callbacks without Redis (the in-process queue of the embedded default)', () =>
   deliverySuite(false));
+
+describeWithRedis('a backlog of callbacks (ROLE=api: no worker takes them)', () => {
+  let api: TestApp;
+  beforeAll(async () => {
+    api = await createTestApp({
+      env: { ...CALLBACK_ENV, ROLE: 'api', READY_MAX_QUEUE_WAITING: '1' },
+    });
+    const queue = api.app.get<Queue>(getQueueToken(CALLBACK_QUEUE), { strict: false });
+    await waitFor(
+      () => Promise.resolve(queue.client.status),
+      (status) => status === 'ready',
+    );
+  });
+  afterAll(async () => {
+    await api.app.get<Queue>(getQueueToken(CALLBACK_QUEUE), { strict: false }).obliterate({
+      force: true,
+    });
+    await api.close();
+  });
+
+  it('shows in the metrics but leaves readiness alone: tenants’ receivers set its pace', async () => {
+    const tenantId = await tenantIdOf(api, (await createTenant(api)).tenant);
+    for (let i = 0; i < 3; i++) {
+      await api.app.get(CallbackSender).schedule({
+        tenantId,
+        url: 'http://127.0.0.1:9/status',
+        method: 'POST',
+        params: { Status: 'ready' },
+        about: sid('DE'),
+      });
+    }
+    const metrics = await scrape(api);
+    expect(metrics.value('fleethub_queue_jobs', { queue: CALLBACK_QUEUE, state: 'waiting' })).toBe(
+      3,
+    );
+    const ready = await api.http.get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(Object.keys((ready.body as { info: { queue: object } }).info.queue).sort()).toEqual([
+      'northbound',
+      'status',
+      'telemetry',
+    ]);
+  });
+});
 
 describe('callbacks without Redis across a restart', () => {
   it('records the callbacks a stopped process left pending as given up (Interrupted)', async () => {

@@ -36,6 +36,8 @@ export interface ProducerOptions<T> {
   unavailableMessage: string;
   /** A queue's own retries, where the durable defaults do not fit its work. */
   jobOptions?: JobOptions;
+  /** False: the queue's backlog is left out of readiness (see `QueueMonitor.watch`). */
+  readiness?: boolean;
 }
 
 /**
@@ -64,7 +66,7 @@ export class QueueProducer<T> implements OnApplicationShutdown {
       const { queue, monitor } = target;
       const jobOptions = { ...DURABLE_JOB_OPTIONS, ...options.jobOptions };
       reportQueueErrors(queue, this.logger);
-      monitor.watch(queue);
+      monitor.watch(queue, { readiness: options.readiness });
       this.action = 'enqueue';
       this.submit = (job, delayMs) =>
         withTimeout(

@@ -33,6 +33,8 @@ export class CallbackProducer extends QueueProducer<DeliverCallbackJob> {
           `callback ${job.deliveryId} about ${job.about} (request ${job.requestId})`,
         unavailableMessage: 'The callback cannot be scheduled right now; try again shortly',
         jobOptions: callbackJobOptions(config),
+        // A backlog of callbacks (slow or dead receivers) says nothing of the API's health.
+        readiness: false,
       },
     );
   }
