@@ -109,13 +109,7 @@ describe('HTTP errors, request ids and operations endpoints', () => {
         ...(testRedisUrl()
           ? {
               redis: { status: 'up' },
-              queue: {
-                status: 'up',
-                telemetry: idle,
-                northbound: idle,
-                callbacks: idle,
-                'wireless-sim-status': idle,
-              },
+              queue: { status: 'up', telemetry: idle, northbound: idle },
             }
           : {}),
       };

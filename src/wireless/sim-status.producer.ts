@@ -26,6 +26,8 @@ export class SimStatusProducer extends QueueProducer<CompleteSimChangeJob> {
       jobName: COMPLETE_CHANGE_JOB,
       describe: (job) => `the change of Sim ${job.simSid} (request ${job.requestId})`,
       unavailableMessage: 'The Sim cannot be changed right now and nothing was changed',
+      // Tenants' Sim changes are no measure of whether an API process can take traffic.
+      readiness: false,
     });
   }
 }
