@@ -133,13 +133,14 @@ export class SimsService {
         if (value !== undefined) Object.assign(sim, { [field]: value });
       }
 
-      // A Sim busy with a change was refused above: the request either changes its status or not.
+      // A Sim busy with a change was refused above: the request changes its status or not.
       const to = params.Status;
-      const changes = to !== undefined && requestStatus(sim.status, to) !== 'unchanged';
+      const outcome = to === undefined ? 'unchanged' : requestStatus(sim.status, to);
+      if (outcome === 'illegal') {
+        throw new TwilioError(400, 33105, `A Sim cannot move from ${sim.status} to ${to}`);
+      }
+      const changes = to !== undefined && outcome === 'change';
       if (changes) {
-        if (requestStatus(sim.status, to) === 'illegal') {
-          throw new TwilioError(400, 33105, `A Sim cannot move from ${sim.status} to ${to}`);
-        }
         if (CONNECTED_STATUSES.includes(to) && sim.ratePlanSid === null) {
           throw new TwilioError(400, 33104, `A Sim needs a rate plan to become ${to}`);
         }
