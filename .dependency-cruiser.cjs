@@ -18,7 +18,7 @@
  * layer the wrong way belongs in the lower layer. No two files may import each other, directly or
  * through others, and neither may two top-level folders. Between features that leaves an order,
  * today: auth first; devices and rate-limit on auth; telemetry, northbound and lifecycle on those;
- * health on none; cli on top.
+ * twilio on auth; health on none; cli on top.
  */
 
 const BASE = ['config', 'common'];
@@ -40,12 +40,19 @@ const PUBLIC = {
     'users.service.ts',
     'api-keys.service.ts',
     'northbound-credentials.service.ts',
+    'tenant-auth-tokens.service.ts',
   ],
   devices: ['device-data.ts', 'device-data.writer.ts', 'position-partitions.ts'],
   telemetry: ['telemetry.queue.ts'],
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
+  twilio: [
+    'callbacks/callbacks.module.ts',
+    'callbacks/callback-sender.ts',
+    'callbacks/callback-url.ts',
+    'callbacks/callback-log.ts',
+  ],
 };
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -16,6 +16,7 @@ import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { CallbacksModule } from './twilio/callbacks/callbacks.module';
 
 /**
  * The whole application for one configuration. The role decides what runs: `api` serves HTTP,
@@ -42,6 +43,7 @@ export class AppModule {
         TelemetryModule.forRoot(config),
         NorthboundModule.forRoot(config),
         LifecycleModule.forRoot(config),
+        CallbacksModule.forRoot(config),
       ],
       providers: [ConnectionErrorGuard, ...GLOBAL_HTTP_PROVIDERS],
     };
