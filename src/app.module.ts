@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { GLOBAL_HTTP_PROVIDERS } from './app.setup';
 import { AuthApiModule } from './auth/auth-api.module';
+import { ErrorFormatsModule } from './common/errors/error-formats.module';
 import { loggerParams } from './common/logging';
 import type { ResolvedAppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -17,6 +18,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 import { CallbacksModule } from './twilio/callbacks/callbacks.module';
+import { WirelessModule } from './wireless/wireless.module';
 
 /**
  * The whole application for one configuration. The role decides what runs: `api` serves HTTP,
@@ -31,6 +33,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
+        ErrorFormatsModule,
         TypeOrmModule.forRoot(
           buildDataSourceOptions(config.database.url, config.database.poolSize),
         ),
@@ -44,6 +47,7 @@ export class AppModule {
         NorthboundModule.forRoot(config),
         LifecycleModule.forRoot(config),
         CallbacksModule.forRoot(config),
+        WirelessModule.forRoot(config),
       ],
       providers: [ConnectionErrorGuard, ...GLOBAL_HTTP_PROVIDERS],
     };
