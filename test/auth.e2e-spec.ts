@@ -7,6 +7,7 @@ import { UsersService } from '../src/auth/users.service';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/tenant.factory';
 import { claimsOf, signToken } from './factories/token.factory';
 import { UNAUTHORIZED, errorEnvelope, missingHeaders } from './utils/api-envelope';
+import { holdClock } from './utils/held-clock';
 import { PROBE_PATH, ProbeController } from './utils/probe.controller';
 import { createTestApp, type TestApp } from './utils/test-app';
 
@@ -535,30 +536,34 @@ describe('auth with a short credential cache (AUTH_CACHE_TTL=3)', () => {
   });
   afterAll(() => testApp.close());
 
-  const sleepUntil = (at: number) =>
-    new Promise((done) => setTimeout(done, Math.max(0, at - Date.now())));
-
   it('lets a revocation reach a principal remembered late in its key’s cache life within the TTL', async () => {
     const tenant = await createTenant(testApp);
     const { sub, tid } = claimsOf(await issueToken(testApp, tenant));
-    // The API key's verification is cached by this call, for 3 s from some time before `cached`.
-    await testApp.http
-      .get(PROBE_PATH)
-      .set(apiHeaders(tenant, signToken({ sub, tid })))
-      .expect(200);
     const cached = Date.now();
-    // Two seconds on, another token with the same key: a principal resting on that cached entry.
-    await sleepUntil(cached + 2000);
-    const later = apiHeaders(
-      tenant,
-      signToken({ sub, tid, exp: Math.floor(Date.now() / 1000) + 900 }),
-    );
-    await testApp.http.get(PROBE_PATH).set(later).expect(200);
-    expect(await testApp.app.get(ApiKeysService).revoke(tenant.tenant, tenant.apiKey)).toBe(true);
-    // Past the key entry's life, not the principal's own 3 s: the key is checked again.
-    await sleepUntil(cached + 3500);
-    const response = await testApp.http.get(PROBE_PATH).set(later);
-    expect(response.status).toBe(401);
-    expect(response.body).toEqual(UNAUTHORIZED);
+    const clock = holdClock(cached);
+    try {
+      // The API key's verification is cached by this call, for 3 s from `cached`.
+      testApp.app.get(CredentialVerifier).clearCache();
+      await testApp.http
+        .get(PROBE_PATH)
+        .set(apiHeaders(tenant, signToken({ sub, tid })))
+        .expect(200);
+      // Two seconds on, another token with the same key: a principal resting on that cached entry.
+      clock.set(cached + 2000);
+      const later = apiHeaders(
+        tenant,
+        signToken({ sub, tid, exp: Math.floor(cached / 1000) + 900 }),
+      );
+      await testApp.http.get(PROBE_PATH).set(later).expect(200);
+      expect(await testApp.app.get(ApiKeysService).revoke(tenant.tenant, tenant.apiKey)).toBe(true);
+      // The first millisecond past the key entry's life, not the principal's own 3 s: the key is
+      // checked again.
+      clock.set(cached + 3001);
+      const response = await testApp.http.get(PROBE_PATH).set(later);
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual(UNAUTHORIZED);
+    } finally {
+      clock.release();
+    }
   });
 });

@@ -54,7 +54,15 @@ export class CredentialVerifier {
     private readonly northbound: Repository<NorthboundCredentialEntity>,
   ) {
     this.ttlMs = config.auth.credentialCacheTtlMs;
-    this.cache = new LRUCache({ max: 10_000, ttl: Math.max(this.ttlMs, 1) });
+    this.cache = new LRUCache({
+      max: 10_000,
+      ttl: Math.max(this.ttlMs, 1),
+      // Ages on the wall clock a token's expiry is on (not lru-cache's default, the monotonic
+      // clock), read afresh at each lookup (not once per millisecond): a principal is then never
+      // served past its token's expiry, and tests move this clock and the JWT check's together.
+      perf: { now: () => Date.now() },
+      ttlResolution: 0,
+    });
   }
 
   /** A lookup in the credential store; its failure means "not checked", never "wrong". */
