@@ -341,11 +341,21 @@ describe('auth', () => {
 
     it('refuses a token from its expiry on, though it was let through moments before', async () => {
       const { sub, tid } = claimsOf(aToken);
-      const expiresAt = Math.floor(Date.now() / 1000) + 2;
-      const headers = apiHeaders(a, signToken({ sub, tid, exp: expiresAt }));
-      await callProtected(headers).expect(200);
-      await new Promise((done) => setTimeout(done, expiresAt * 1000 - Date.now() + 50));
-      expectUnauthorized(await callProtected(headers));
+      const expiresAt = (Math.floor(Date.now() / 1000) + 2) * 1000;
+      const headers = apiHeaders(a, signToken({ sub, tid, exp: expiresAt / 1000 }));
+      const clock = holdClock(expiresAt - 1000);
+      try {
+        // Verified afresh a second before expiry, and remembered as a known principal.
+        clearCache();
+        await callProtected(headers).expect(200);
+        // Its last valid millisecond, then its expiry: the remembered principal must not outlive it.
+        clock.set(expiresAt - 1);
+        await callProtected(headers).expect(200);
+        clock.set(expiresAt);
+        expectUnauthorized(await callProtected(headers));
+      } finally {
+        clock.release();
+      }
     });
 
     it('gives the same 401 body whichever part failed, with no challenge header', async () => {

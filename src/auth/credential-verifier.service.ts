@@ -114,13 +114,15 @@ export class CredentialVerifier {
       apiKeyEntry(sha256(apiKey)),
       userEntry(principal.userId),
     ];
-    const ttl = Math.floor(
-      Math.min(
-        ...restsOn.map((key) => this.cache.getRemainingTTL(key)),
-        tokenExpiresAt - Date.now(),
-      ),
+    const now = Date.now();
+    // The cache serves an entry while its age is at most its ttl, and a token is valid while
+    // now < tokenExpiresAt: its last servable millisecond is tokenExpiresAt - 1.
+    const ttl = Math.min(
+      ...restsOn.map((key) => this.cache.getRemainingTTL(key)),
+      tokenExpiresAt - 1 - now,
     );
-    if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl });
+    // A ttl of 0 would mean "forever" to the cache.
+    if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl, start: now });
   }
 
   /** Drops every cached verification (tests and the CLI use it after a revocation). */
