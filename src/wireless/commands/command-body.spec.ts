@@ -1,4 +1,10 @@
-import { commandFromDevice, commandProblem, devicePayload, textLimit } from './command-body';
+import {
+  commandFromDevice,
+  commandProblem,
+  devicePayload,
+  payloadBytes,
+  textLimit,
+} from './command-body';
 
 const SID = `DC${'a'.repeat(32)}`;
 
@@ -92,6 +98,14 @@ describe('commandFromDevice', () => {
     expect(commandFromDevice(Buffer.from('a\u0000b')).commandMode).toBe('binary');
   });
 
+  it('takes the mode the transport tells', () => {
+    expect(commandFromDevice(Buffer.from('hi'), 'binary')).toEqual({
+      command: Buffer.from('hi').toString('base64'),
+      commandMode: 'binary',
+      truncated: false,
+    });
+  });
+
   it('cuts what is over the limits, as Twilio does', () => {
     expect(commandFromDevice(Buffer.from('🚚'.repeat(161)))).toEqual({
       command: '🚚'.repeat(160),
@@ -103,6 +117,19 @@ describe('commandFromDevice', () => {
       command: bytes.subarray(0, 140).toString('base64'),
       commandMode: 'binary',
       truncated: true,
+    });
+  });
+});
+
+describe('payloadBytes', () => {
+  it('reads text as UTF-8 and binary as base64, refusing what is neither', () => {
+    expect(payloadBytes('héllo', 'text')).toEqual(Buffer.from('héllo'));
+    expect(payloadBytes('AP8=', 'binary')).toEqual(Buffer.from([0, 255]));
+    expect(payloadBytes('a\u0000', 'text')).toEqual({
+      problem: 'must not contain NUL or unpaired surrogates',
+    });
+    expect(payloadBytes('not base64', 'binary')).toEqual({
+      problem: 'must be base64 in binary mode',
     });
   });
 });

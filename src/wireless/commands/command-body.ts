@@ -22,6 +22,21 @@ const characters = (text: string): number => [...text].length;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/**
+ * The bytes a device sent, as a gateway posts them (text, or base64 in binary mode), or why the
+ * payload cannot be that.
+ */
+export function payloadBytes(payload: string, mode: CommandMode): Buffer | { problem: string } {
+  if (mode === 'binary') {
+    return BASE64.test(payload)
+      ? Buffer.from(payload, 'base64')
+      : { problem: 'must be base64 in binary mode' };
+  }
+  return STORABLE_TEXT.test(payload)
+    ? Buffer.from(payload, 'utf8')
+    : { problem: 'must not contain NUL or unpaired surrogates' };
+}
+
 /** Why `command` cannot be sent as a Command of this mode, or undefined when it can. */
 export function commandProblem(
   command: string,
@@ -63,30 +78,31 @@ export function devicePayload({ sid, command, commandMode, includeSid }: Command
   return Buffer.from(text, 'utf8');
 }
 
+/** Whether bytes are UTF-8 text PostgreSQL can store. */
+const isStorableText = (bytes: Buffer) =>
+  isUtf8(bytes) && STORABLE_TEXT.test(bytes.toString('utf8'));
+
 /**
- * A device-originated message as a Command: text when its bytes are storable UTF-8, else binary
- * (base64). Like Twilio's, a text over 160 characters (or bytes over 140) is cut to the limit and
- * kept (Twilio's warning 33111).
+ * A device-originated message as a Command: in the mode its transport tells, or else text when
+ * its bytes are storable UTF-8 and binary (base64) otherwise. Like Twilio's, a text over 160
+ * characters (or bytes over 140) is cut to the limit and kept (Twilio's warning 33111).
  */
-export function commandFromDevice(payload: Buffer): {
-  command: string;
-  commandMode: CommandMode;
-  truncated: boolean;
-} {
-  const text = isUtf8(payload) ? payload.toString('utf8') : undefined;
-  if (text !== undefined && STORABLE_TEXT.test(text)) {
-    const codePoints = [...text];
+export function commandFromDevice(
+  payload: Buffer,
+  mode: CommandMode = isStorableText(payload) ? 'text' : 'binary',
+): { command: string; commandMode: CommandMode; truncated: boolean } {
+  if (mode === 'text') {
+    const codePoints = [...payload.toString('utf8')];
     const truncated = codePoints.length > TEXT_MAX_CHARACTERS;
     return {
-      command: truncated ? codePoints.slice(0, TEXT_MAX_CHARACTERS).join('') : text,
+      command: codePoints.slice(0, TEXT_MAX_CHARACTERS).join(''),
       commandMode: 'text',
       truncated,
     };
   }
-  const truncated = payload.length > BINARY_MAX_BYTES;
   return {
     command: payload.subarray(0, BINARY_MAX_BYTES).toString('base64'),
     commandMode: 'binary',
-    truncated,
+    truncated: payload.length > BINARY_MAX_BYTES,
   };
 }
