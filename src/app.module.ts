@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthApiModule } from './auth/auth-api.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { ErrorFormatsModule } from './common/errors/error-formats.module';
 import { createValidationPipe } from './common/errors/validation';
 import { loggerParams } from './common/logging';
 import type { ResolvedAppConfig } from './config/app-config';
@@ -32,6 +33,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
+        ErrorFormatsModule,
         TypeOrmModule.forRoot(
           buildDataSourceOptions(config.database.url, config.database.poolSize),
         ),

@@ -43,7 +43,12 @@ export const ApiKeyAuth = () =>
 export const NorthboundAuth = () =>
   applyDecorators(UseGuards(NorthboundAuthGuard, JsonBodyGuard), ApiBasicAuth('northbound'));
 
-export const TwilioAuth = () => applyDecorators(UseGuards(TwilioAuthGuard), ApiBasicAuth('twilio'));
+/**
+ * The Twilio-compatible APIs' HTTP Basic credentials (Account SID and auth token); then `then`
+ * (the body guard of their format), in this order.
+ */
+export const TwilioAuth = (...then: Type<CanActivate>[]) =>
+  applyDecorators(UseGuards(TwilioAuthGuard, ...then), ApiBasicAuth('twilio'));
 
 function requestProperty<T>(read: (request: Request) => T | undefined) {
   return createParamDecorator((_data: unknown, context: ExecutionContext): T => {
