@@ -18,7 +18,7 @@
  * layer the wrong way belongs in the lower layer. No two files may import each other, directly or
  * through others, and neither may two top-level folders. Between features that leaves an order,
  * today: auth first; devices and rate-limit on auth; telemetry, northbound and lifecycle on those;
- * health on none; cli on top.
+ * twilio on auth, wireless on twilio; health on none; cli on top.
  */
 
 const BASE = ['config', 'common'];
@@ -46,6 +46,16 @@ const PUBLIC = {
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
+  // The Twilio conventions every Twilio-compatible API is written with.
+  twilio: [
+    'twilio-api.decorator.ts',
+    'twilio-error.ts',
+    'form-params.ts',
+    'paging.ts',
+    'keyset-page.ts',
+    'sid.ts',
+    'twilio-date.ts',
+  ],
 };
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -19,6 +19,7 @@ import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { WirelessModule } from './wireless/wireless.module';
 
 /**
  * The whole application for one configuration. The role decides what runs: `api` serves HTTP,
@@ -46,6 +47,7 @@ export class AppModule {
         TelemetryModule.forRoot(config),
         NorthboundModule.forRoot(config),
         LifecycleModule.forRoot(config),
+        WirelessModule.forRoot(config),
       ],
       providers: [
         ConnectionErrorGuard,

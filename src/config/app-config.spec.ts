@@ -281,7 +281,8 @@ describe('loadConfig', () => {
       transport: { kind: 'http-gateway', url: 'https://gateway.example/commands', secret },
     });
     expect(
-      configurationError({ COMMANDS_HTTP_GATEWAY_URL: 'https://gateway.example/commands' }).problems,
+      configurationError({ COMMANDS_HTTP_GATEWAY_URL: 'https://gateway.example/commands' })
+        .problems,
     ).toEqual(['COMMANDS_HTTP_GATEWAY_URL needs COMMANDS_HTTP_GATEWAY_SECRET']);
     expect(
       configurationError({

@@ -13,9 +13,10 @@ describe('commandProblem', () => {
     expect(commandProblem('x'.repeat(160), 'text', 'none')).toBeUndefined();
     expect(commandProblem('é'.repeat(160), 'text', 'none')).toBeUndefined();
     expect(commandProblem('🚚'.repeat(160), 'text', 'none')).toBeUndefined();
-    expect(commandProblem('x'.repeat(161), 'text', 'none')).toBe(
-      'must be at most 160 characters (got 161)',
-    );
+    expect(commandProblem('x'.repeat(161), 'text', 'none')).toEqual({
+      parameter: 'Command',
+      why: 'must be at most 160 characters (got 161)',
+    });
   });
 
   it('leaves room for the SID and its space: 125 characters with IncludeSid start or end', () => {
@@ -26,34 +27,40 @@ describe('commandProblem', () => {
       expect(
         devicePayload({ sid: SID, command: longest, commandMode: 'text', includeSid }),
       ).toHaveLength(160);
-      expect(commandProblem(`${longest}x`, 'text', includeSid)).toBe(
-        `must be at most 125 characters with IncludeSid=${includeSid} (got 126)`,
-      );
+      expect(commandProblem(`${longest}x`, 'text', includeSid)).toEqual({
+        parameter: 'Command',
+        why: `must be at most 125 characters with IncludeSid=${includeSid} (got 126)`,
+      });
     }
   });
 
   it('refuses text PostgreSQL cannot store', () => {
-    expect(commandProblem('a\u0000b', 'text', 'none')).toBe(
-      'must not contain NUL or unpaired surrogates',
-    );
-    expect(commandProblem('a\uD800', 'text', 'none')).toBe(
-      'must not contain NUL or unpaired surrogates',
-    );
+    for (const unstorable of ['a\u0000b', 'a\uD800']) {
+      expect(commandProblem(unstorable, 'text', 'none')).toEqual({
+        parameter: 'Command',
+        why: 'must not contain NUL or unpaired surrogates',
+      });
+    }
   });
 
   it('takes base64 of at most 140 bytes in binary mode, without IncludeSid', () => {
     const bytes = (n: number) => Buffer.alloc(n, 7).toString('base64');
     expect(commandProblem(bytes(140), 'binary', 'none')).toBeUndefined();
     expect(commandProblem(bytes(1), 'binary', 'none')).toBeUndefined();
-    expect(commandProblem(bytes(141), 'binary', 'none')).toBe(
-      'must encode at most 140 bytes in binary mode (got 141)',
-    );
+    expect(commandProblem(bytes(141), 'binary', 'none')).toEqual({
+      parameter: 'Command',
+      why: 'must encode at most 140 bytes in binary mode (got 141)',
+    });
     for (const notBase64 of ['hello!', 'AAA', 'AA=A', 'AB==CD==', 'aGk=\n']) {
-      expect(commandProblem(notBase64, 'binary', 'none')).toBe('must be base64 in binary mode');
+      expect(commandProblem(notBase64, 'binary', 'none')).toEqual({
+        parameter: 'Command',
+        why: 'must be base64 in binary mode',
+      });
     }
-    expect(commandProblem(bytes(3), 'binary', 'start')).toBe(
-      'IncludeSid applies to text Commands only',
-    );
+    expect(commandProblem(bytes(3), 'binary', 'start')).toEqual({
+      parameter: 'IncludeSid',
+      why: 'applies to text Commands only',
+    });
   });
 });
 

@@ -37,26 +37,35 @@ export function payloadBytes(payload: string, mode: CommandMode): Buffer | { pro
     : { problem: 'must not contain NUL or unpaired surrogates' };
 }
 
+/** Why a Command cannot be sent as given, and the parameter at fault. */
+export interface CommandProblem {
+  parameter: 'Command' | 'IncludeSid';
+  why: string;
+}
+
 /** Why `command` cannot be sent as a Command of this mode, or undefined when it can. */
 export function commandProblem(
   command: string,
   mode: CommandMode,
   includeSid: IncludeSid,
-): string | undefined {
+): CommandProblem | undefined {
+  const problem = (why: string): CommandProblem => ({ parameter: 'Command', why });
   if (mode === 'binary') {
-    if (includeSid !== 'none') return 'IncludeSid applies to text Commands only';
-    if (!BASE64.test(command)) return 'must be base64 in binary mode';
+    if (includeSid !== 'none') {
+      return { parameter: 'IncludeSid', why: 'applies to text Commands only' };
+    }
+    if (!BASE64.test(command)) return problem('must be base64 in binary mode');
     const bytes = Buffer.from(command, 'base64').length;
     return bytes > BINARY_MAX_BYTES
-      ? `must encode at most ${BINARY_MAX_BYTES} bytes in binary mode (got ${bytes})`
+      ? problem(`must encode at most ${BINARY_MAX_BYTES} bytes in binary mode (got ${bytes})`)
       : undefined;
   }
-  if (!STORABLE_TEXT.test(command)) return 'must not contain NUL or unpaired surrogates';
+  if (!STORABLE_TEXT.test(command)) return problem('must not contain NUL or unpaired surrogates');
   const limit = textLimit(includeSid);
   const length = characters(command);
   if (length <= limit) return undefined;
   const why = includeSid === 'none' ? '' : ` with IncludeSid=${includeSid}`;
-  return `must be at most ${limit} characters${why} (got ${length})`;
+  return problem(`must be at most ${limit} characters${why} (got ${length})`);
 }
 
 export interface CommandContent {
