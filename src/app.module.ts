@@ -1,11 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { GLOBAL_HTTP_PROVIDERS } from './app.setup';
 import { AuthApiModule } from './auth/auth-api.module';
-import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { ErrorFormatsModule } from './common/errors/error-formats.module';
-import { createValidationPipe } from './common/errors/validation';
 import { loggerParams } from './common/logging';
 import type { ResolvedAppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -49,11 +47,7 @@ export class AppModule {
         LifecycleModule.forRoot(config),
         WirelessModule.forRoot(config),
       ],
-      providers: [
-        ConnectionErrorGuard,
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
-      ],
+      providers: [ConnectionErrorGuard, ...GLOBAL_HTTP_PROVIDERS],
     };
   }
 }

@@ -10,7 +10,8 @@ import { ApiBasicAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { JsonBodyGuard } from '../common/http/json-body.guard';
 import { ApiAuthGuard, ApiKeyGuard } from './guards/api-auth.guard';
-import { NorthboundAuthGuard, TwilioAuthGuard } from './guards/passport.guards';
+import { NorthboundAuthGuard } from './guards/passport.guards';
+import { TwilioAuthGuard } from './guards/twilio-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import type { ApiKeyPrincipal, ApiPrincipal, TenantPrincipal } from './principal';
 

@@ -26,7 +26,7 @@ import {
   type HeaderLine,
   type RequestParts,
 } from '../factories/bad-input.factory';
-import { position, storeDeviceData, track } from '../factories/device-data.factory';
+import { deviceEvent, position, storeDeviceData, track } from '../factories/device-data.factory';
 import {
   ASSET_TRACKER_SAMPLES,
   northboundCredentials,
@@ -747,17 +747,15 @@ describeWithRedis(`bad input on every route (seeded fuzz, seed ${SEED})`, () => 
         position(imei, '2026-04-04T09:00:00Z', { address: "=cmd|' /C calc'!A0" }),
         position(imei, '2026-04-04T09:00:01Z', { address: 'a\u0001b\u000bc <&>' }),
       ],
-      events: ['BATTERY_LOW', 'SHOCK', 'GEOFENCE_ENTER'].map((type, i) => ({
-        deviceExternalId: imei,
-        occurredAt: `2026-04-04T10:0${i}:00Z`,
-        type,
-        code: '116',
-      })),
+      events: ['BATTERY_LOW', 'SHOCK', 'GEOFENCE_ENTER'].map((type, i) =>
+        deviceEvent(imei, `2026-04-04T10:0${i}:00Z`, { type }),
+      ),
     });
     await storeDeviceData(testApp, readerId, {
       kind: 'asset-tracker',
       positions: track(trackerId, 5),
-      events: [{ deviceExternalId: trackerId, occurredAt: '2026-04-04T10:00:00Z', type: 'SHOCK' }],
+      // An Asset Tracker alert: an event without a code.
+      events: [deviceEvent(trackerId, '2026-04-04T10:00:00Z', { type: 'SHOCK', code: null })],
     });
 
     fx = {
