@@ -1,26 +1,16 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import type { MqttClient } from 'mqtt';
-import twilio from 'twilio';
 import type { TenantCredentials } from '../src/auth/tenants.service';
 import { COMMAND_DELIVERY_QUEUE } from '../src/wireless/commands/command-delivery.queue';
 import type { SimEntity } from '../src/wireless/entities/sim.entity';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import { insertSim } from './factories/wireless.factory';
-import { listeningUrl } from './utils/listening-url';
 import { brokerClient, collect, testBrokerUrl } from './utils/mqtt-broker';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { describeWithRedis } from './utils/test-database';
+import { twilioClient, type TwilioClient } from './utils/twilio-client';
 import { waitFor } from './utils/wait';
-
-type TwilioClient = twilio.Twilio;
-
-/** The official client as `tenant`, pointed at the app. */
-async function clientOf(testApp: TestApp, tenant: TenantCredentials): Promise<TwilioClient> {
-  const client = twilio(tenant.accountSid, tenant.authToken);
-  client.wireless.baseUrl = `${await listeningUrl(testApp)}/wireless`;
-  return client;
-}
 
 /** Waits until Command `sid` has `status` (or the time is up) and returns its last state. */
 function commandReaching(client: TwilioClient, sid: string, status: string) {
@@ -41,7 +31,7 @@ describeWithRedis('Wireless Commands over MQTT', () => {
     testApp = await createTestApp({ env: { COMMANDS_MQTT_URL: testBrokerUrl() } });
     tenant = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
-    client = await clientOf(testApp, tenant);
+    client = await twilioClient(testApp, tenant);
     device = await brokerClient();
   });
   afterAll(async () => {
@@ -182,7 +172,7 @@ describe('Wireless Commands over MQTT, embedded (no Redis)', () => {
     testApp = await createTestApp({ redis: false, env: { COMMANDS_MQTT_URL: brokerUrl } });
     const tenant = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
-    client = await clientOf(testApp, tenant);
+    client = await twilioClient(testApp, tenant);
   }
 
   it('delivers the Command before answering', async () => {
