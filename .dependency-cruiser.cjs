@@ -55,6 +55,7 @@ const PUBLIC = {
     'keyset-page.ts',
     'sid.ts',
     'twilio-date.ts',
+    'twilio-exception.filter.ts',
   ],
 };
 

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { requestIdOf } from '../../../common/http/request-id';
 import { TwilioError } from '../../../twilio/twilio-error';
+import { TwilioExceptionFilter } from '../../../twilio/twilio-exception.filter';
 import type { CommandStatus } from '../../entities/command.entity';
 import { payloadBytes } from '../command-body';
 import { CommandStatusService } from '../command-status.service';
@@ -16,7 +17,8 @@ import { GatewaySignatureGuard } from './gateway-signature.guard';
 /**
  * What the HTTP gateway posts back: delivery receipts and device-originated messages. Signed
  * like FleetHub's requests to it (docs/api/wireless-commands.md); both answers are idempotent, so
- * the gateway may send again whatever it is unsure FleetHub received.
+ * the gateway may send again whatever it is unsure FleetHub received. Errors in Twilio's format,
+ * as everywhere under /wireless.
  */
 @ApiTags('Wireless gateway')
 @ApiHeader({ name: TIMESTAMP_HEADER, required: true, description: 'Unix seconds' })
@@ -26,6 +28,7 @@ import { GatewaySignatureGuard } from './gateway-signature.guard';
   description: 'sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" under the gateway secret>',
 })
 @UseGuards(GatewaySignatureGuard)
+@UseFilters(TwilioExceptionFilter)
 @Controller('wireless/gateway')
 export class GatewayController {
   constructor(
