@@ -46,15 +46,18 @@ const PUBLIC = {
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
-  // The Twilio conventions every Twilio-compatible API is written with.
+  // The Twilio conventions every Twilio-compatible API builds on; its guard stays inside, behind
+  // `TwilioApi()`. The filter is public for routes under a Twilio mount that authenticate their own
+  // way (the Wireless gateway's signed routes).
   twilio: [
     'twilio-api.decorator.ts',
-    'twilio-error.ts',
     'form-params.ts',
     'paging.ts',
     'keyset-page.ts',
+    'resource-url.ts',
     'sid.ts',
     'twilio-date.ts',
+    'twilio-error.ts',
     'twilio-exception.filter.ts',
   ],
 };

@@ -3,12 +3,13 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TenantCredentials } from '../src/auth/tenants.service';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
-import { insertSim } from './factories/wireless.factory';
+import { insertActiveSim, insertSim } from './factories/wireless.factory';
 import { listeningUrl } from './utils/listening-url';
 import { rawRequest } from './utils/raw-http';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { describeWithRedis } from './utils/test-database';
-import { twilioClient, type TwilioClient } from './utils/twilio-client';
+import { twilioClient, type TwilioClient, type TwilioExchange } from './utils/twilio-client';
+import { twilioAnswerProblems } from './utils/twilio-schema';
 import { waitFor } from './utils/wait';
 
 const SECRET = 'the-gateway-secret-of-the-e2e-suite!';
@@ -60,6 +61,7 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
   let tenant: TenantCredentials;
   let tenantId: string;
   let client: TwilioClient;
+  let exchanges: TwilioExchange[];
 
   beforeAll(async () => {
     gateway = await startGateway((index) => answers.get(index) ?? 200);
@@ -68,11 +70,16 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
     });
     tenant = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
-    client = await twilioClient(testApp, tenant);
+    ({ client, exchanges } = await twilioClient(testApp, tenant));
   });
   afterAll(async () => {
     await testApp?.close();
     await gateway?.close();
+  });
+  // Every answer the client received, held to Twilio's spec.
+  afterEach(() => {
+    const answers = exchanges.splice(0);
+    expect(answers.flatMap((answer) => twilioAnswerProblems('wireless', answer))).toEqual([]);
   });
 
   /** Posts `document` to an inbound route, signed unless `headers` says otherwise. */
@@ -101,7 +108,7 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
     );
 
   it('posts each Command signed, marks it sent at the 2xx, and delivered at the signed receipt', async () => {
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
     const next = gateway.received.length;
     const command = await client.wireless.v1.commands.create({
       command: 'open valve',
@@ -150,7 +157,7 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
   });
 
   it('sends a binary Command as base64; a receipt for a Command that asked none leaves it sent', async () => {
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
     const bytes = Buffer.from([0x10, 0x00, 0xff]);
     const next = gateway.received.length;
     const command = await client.wireless.v1.commands.create({
@@ -175,7 +182,7 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
   });
 
   it('tries again after a 5xx; a 4xx fails the Command at once; a failure receipt fails it', async () => {
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
     let next = gateway.received.length;
     answers.set(next, 503);
     const retried = await client.wireless.v1.commands.create({
@@ -220,7 +227,7 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
   });
 
   it('refuses what is not signed with the secret, fresh, over these very bytes', async () => {
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
     const next = gateway.received.length;
     const command = await client.wireless.v1.commands.create({ command: 'x', sim: sim.sid });
     await gatewayRequest(next);
@@ -252,7 +259,7 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
   });
 
   it('turns a signed message into a from_sim Command with exactly its text, once per message_id', async () => {
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
     const message = { iccid: sim.iccid, message_id: 'm-1', payload: 'tank 73% «ok»' };
 
     const first = await postBack('messages', message);

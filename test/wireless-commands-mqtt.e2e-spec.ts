@@ -5,12 +5,19 @@ import type { TenantCredentials } from '../src/auth/tenants.service';
 import { COMMAND_DELIVERY_QUEUE } from '../src/wireless/commands/command-delivery.queue';
 import type { SimEntity } from '../src/wireless/entities/sim.entity';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
-import { insertSim } from './factories/wireless.factory';
+import { insertActiveSim, insertSim } from './factories/wireless.factory';
 import { brokerClient, collect, testBrokerUrl } from './utils/mqtt-broker';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { describeWithRedis } from './utils/test-database';
-import { twilioClient, type TwilioClient } from './utils/twilio-client';
+import { twilioClient, type TwilioClient, type TwilioExchange } from './utils/twilio-client';
+import { twilioAnswerProblems } from './utils/twilio-schema';
 import { waitFor } from './utils/wait';
+
+/** Holds every answer the client received (then forgets them) to Twilio's spec. */
+function expectTwilioAnswers(exchanges: TwilioExchange[]): void {
+  const answers = exchanges.splice(0);
+  expect(answers.flatMap((answer) => twilioAnswerProblems('wireless', answer))).toEqual([]);
+}
 
 /** Waits until Command `sid` has `status` (or the time is up) and returns its last state. */
 function commandReaching(client: TwilioClient, sid: string, status: string) {
@@ -25,22 +32,24 @@ describeWithRedis('Wireless Commands over MQTT', () => {
   let tenant: TenantCredentials;
   let tenantId: string;
   let client: TwilioClient;
+  let exchanges: TwilioExchange[];
   let device: MqttClient;
 
   beforeAll(async () => {
     testApp = await createTestApp({ env: { COMMANDS_MQTT_URL: testBrokerUrl() } });
     tenant = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
-    client = await twilioClient(testApp, tenant);
+    ({ client, exchanges } = await twilioClient(testApp, tenant));
     device = await brokerClient();
   });
   afterAll(async () => {
     await device?.endAsync();
     await testApp?.close();
   });
+  afterEach(() => expectTwilioAnswers(exchanges));
 
   it('publishes a text Command, its SID first, at QoS 1 and reaches delivered at the PUBACK', async () => {
-    const sim = await insertSim(testApp, tenantId, { uniqueName: 'pump-1' });
+    const sim = await insertActiveSim(testApp, tenantId, { uniqueName: 'pump-1' });
     const received = await collect(device, `sims/${sim.iccid}/commands`);
 
     const created = await client.wireless.v1.commands.create({
@@ -64,7 +73,7 @@ describeWithRedis('Wireless Commands over MQTT', () => {
   });
 
   it('publishes a binary Command as its decoded bytes; without a receipt requested it stays sent', async () => {
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
     const received = await collect(device, `sims/${sim.iccid}/commands`);
     const bytes = Buffer.from([0x00, 0x01, 0xfe, 0xff, 0x7f]);
 
@@ -87,7 +96,7 @@ describeWithRedis('Wireless Commands over MQTT', () => {
   });
 
   it('turns a message on sims/<iccid>/commands/from into a from_sim Command with exactly its text', async () => {
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
     const text = 'temp=21.5 ✓ "door" open';
 
     await device.publishAsync(`sims/${sim.iccid}/commands/from`, text, { qos: 1 });
@@ -109,7 +118,7 @@ describeWithRedis('Wireless Commands over MQTT', () => {
 
   it('keeps device bytes that are not text as a binary Command, and drops what names no usable Sim', async () => {
     const suspended = await insertSim(testApp, tenantId, { status: 'suspended' });
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
     const bytes = Buffer.from([0xff, 0x00, 0x10]);
 
     // In order on one subscription: once the last is stored, the first two were handled.
@@ -142,7 +151,7 @@ describeWithRedis('Wireless Commands over MQTT', () => {
       },
     });
     try {
-      const sim: SimEntity = await insertSim(testApp, tenantId);
+      const sim: SimEntity = await insertActiveSim(testApp, tenantId);
       const texts = Array.from({ length: 20 }, (_, index) => `reading ${index}`);
       for (const text of texts) {
         await device.publishAsync(`sims/${sim.iccid}/commands/from`, text, { qos: 1 });
@@ -162,9 +171,11 @@ describeWithRedis('Wireless Commands over MQTT', () => {
 describe('Wireless Commands over MQTT, embedded (no Redis)', () => {
   let testApp: TestApp;
   let client: TwilioClient;
+  let exchanges: TwilioExchange[];
   let tenantId: string;
 
   afterEach(async () => {
+    expectTwilioAnswers(exchanges);
     await testApp?.close();
   });
 
@@ -172,14 +183,14 @@ describe('Wireless Commands over MQTT, embedded (no Redis)', () => {
     testApp = await createTestApp({ redis: false, env: { COMMANDS_MQTT_URL: brokerUrl } });
     const tenant = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
-    client = await twilioClient(testApp, tenant);
+    ({ client, exchanges } = await twilioClient(testApp, tenant));
   }
 
   it('delivers the Command before answering', async () => {
     await start(testBrokerUrl());
     const device = await brokerClient();
     try {
-      const sim = await insertSim(testApp, tenantId);
+      const sim = await insertActiveSim(testApp, tenantId);
       const received = await collect(device, `sims/${sim.iccid}/commands`);
 
       const created = await client.wireless.v1.commands.create({ command: 'ping', sim: sim.sid });
@@ -199,7 +210,7 @@ describe('Wireless Commands over MQTT, embedded (no Redis)', () => {
   it('fails a Command it cannot publish (one attempt, no queue to retry it)', async () => {
     // Nothing listens on port 1: the broker is unreachable.
     await start('mqtt://127.0.0.1:1');
-    const sim = await insertSim(testApp, tenantId);
+    const sim = await insertActiveSim(testApp, tenantId);
 
     const created = await client.wireless.v1.commands.create({ command: 'ping', sim: sim.sid });
 

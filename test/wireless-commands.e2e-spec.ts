@@ -4,26 +4,17 @@ import { newSid } from '../src/twilio/sid';
 import { CommandEntity } from '../src/wireless/entities/command.entity';
 import type { SimEntity } from '../src/wireless/entities/sim.entity';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
-import { insertRatePlan, insertSim } from './factories/wireless.factory';
+import { insertActiveSim, insertRatePlan, insertSim } from './factories/wireless.factory';
 import { createTestApp, type TestApp } from './utils/test-app';
-import { twilioClient, type TwilioClient } from './utils/twilio-client';
-import { expectTwilioAnswer } from './utils/twilio-schema';
+import { twilioClient, type TestTwilioClient } from './utils/twilio-client';
+import { twilioAnswerProblems } from './utils/twilio-schema';
 
 const COMMANDS = '/wireless/v1/Commands';
 
-/** A tenant of the app, with its official client. */
-interface Account {
+/** A tenant of the app, with its official client (and every answer the client received). */
+interface Account extends TestTwilioClient {
   credentials: TenantCredentials;
   tenantId: string;
-  client: TwilioClient;
-}
-
-/** The raw answer of the client's last request: status and parsed JSON body. */
-function lastAnswer(client: TwilioClient): { status: number; body: unknown } {
-  const response = client.httpClient.lastResponse!;
-  const body: unknown =
-    typeof response.body === 'string' ? JSON.parse(response.body || 'null') : response.body;
-  return { status: response.statusCode, body };
 }
 
 /** What the client throws for an error answer (a RestException), as the test compares it. */
@@ -47,13 +38,17 @@ describe('Wireless Commands: the API', () => {
   let bob: Account;
   let aliceSim: SimEntity;
 
+  const accounts: Account[] = [];
+
   async function account(name: string): Promise<Account> {
     const credentials = await createTenant(testApp, name);
-    return {
+    const created = {
       credentials,
       tenantId: await tenantIdOf(testApp, credentials.tenant),
-      client: await twilioClient(testApp, credentials),
+      ...(await twilioClient(testApp, credentials)),
     };
+    accounts.push(created);
+    return created;
   }
 
   /** POSTs a form as `who`, bypassing the client's own checks of required parameters. */
@@ -69,21 +64,27 @@ describe('Wireless Commands: the API', () => {
     testApp = await createTestApp();
     alice = await account('Alice Fleet');
     bob = await account('Bob Fleet');
-    aliceSim = await insertSim(testApp, alice.tenantId, { uniqueName: 'alice-pump' });
+    aliceSim = await insertActiveSim(testApp, alice.tenantId, { uniqueName: 'alice-pump' });
   });
   afterAll(async () => {
     await testApp?.close();
   });
 
+  // Every answer the clients received, held to Twilio's spec: each field, type and SID pattern.
+  afterEach(() => {
+    const answers = accounts.flatMap(({ exchanges }) => exchanges.splice(0));
+    expect(answers.flatMap((answer) => twilioAnswerProblems('wireless', answer))).toEqual([]);
+  });
+
   it('creates a Command queued, to_sim, addressed by the Sim unique name; fetches and deletes it', async () => {
-    const { client } = alice;
+    const { client, exchanges } = alice;
     const created = await client.wireless.v1.commands.create({
       command: 'reboot',
       sim: 'alice-pump',
       callbackUrl: 'https://example.com/commands',
       callbackMethod: 'GET',
     });
-    expectTwilioAnswer('wireless', 'POST /v1/Commands', lastAnswer(client), 201);
+    expect(exchanges.at(-1)?.status).toBe(201);
     expect(created).toMatchObject({
       accountSid: alice.credentials.accountSid,
       simSid: aliceSim.sid,
@@ -99,11 +100,10 @@ describe('Wireless Commands: the API', () => {
     );
 
     const fetched = await client.wireless.v1.commands(created.sid).fetch();
-    expectTwilioAnswer('wireless', 'GET /v1/Commands/{Sid}', lastAnswer(client), 200);
     expect(fetched.toJSON()).toEqual(created.toJSON());
 
     expect(await client.wireless.v1.commands(created.sid).remove()).toBe(true);
-    expect(lastAnswer(client).status).toBe(204);
+    expect(exchanges.at(-1)?.status).toBe(204);
     expect(await twilioFailure(client.wireless.v1.commands(created.sid).fetch())).toEqual({
       status: 404,
       code: 20404,
@@ -218,7 +218,7 @@ describe('Wireless Commands: the API', () => {
       code: 33107,
       message: 'SIM not found: no-such-sim',
     });
-    const bobsSim = await insertSim(testApp, bob.tenantId, { uniqueName: 'bob-pump' });
+    const bobsSim = await insertActiveSim(testApp, bob.tenantId, { uniqueName: 'bob-pump' });
     expect(await failure(bobsSim.sid)).toMatchObject({ status: 404, code: 33107 });
     expect(await failure('bob-pump')).toMatchObject({ status: 404, code: 33107 });
 
@@ -234,20 +234,24 @@ describe('Wireless Commands: the API', () => {
     await client.wireless.v1.commands.create({ command: 'x', sim: ready.sid });
 
     const silent = await insertRatePlan(testApp, alice.tenantId, { messagingEnabled: false });
-    const onSilentPlan = await insertSim(testApp, alice.tenantId, { ratePlanSid: silent.sid });
+    const onSilentPlan = await insertActiveSim(testApp, alice.tenantId, {
+      ratePlanSid: silent.sid,
+    });
     expect(await failure(onSilentPlan.sid)).toEqual({
       status: 403,
       code: 33201,
       message: `Unauthorized: the rate plan of Sim ${onSilentPlan.sid} does not allow messaging`,
     });
     const chatty = await insertRatePlan(testApp, alice.tenantId, { messagingEnabled: true });
-    const onChattyPlan = await insertSim(testApp, alice.tenantId, { ratePlanSid: chatty.sid });
+    const onChattyPlan = await insertActiveSim(testApp, alice.tenantId, {
+      ratePlanSid: chatty.sid,
+    });
     await client.wireless.v1.commands.create({ command: 'x', sim: onChattyPlan.sid });
   });
 
   it('queues at most 100 Commands for a Sim (33118); Commands no longer queued make room', async () => {
     const { client } = alice;
-    const sim = await insertSim(testApp, alice.tenantId);
+    const sim = await insertActiveSim(testApp, alice.tenantId);
     const commands = testApp.dataSource.getRepository(CommandEntity);
     const stored = (status: CommandEntity['status']) =>
       commands.create({
@@ -281,10 +285,10 @@ describe('Wireless Commands: the API', () => {
 
   it('lists Commands in pages, oldest first, with every filter', async () => {
     const carol = await account('Carol Fleet');
-    const { client } = carol;
+    const { client, exchanges } = carol;
     const [first, second] = [
-      await insertSim(testApp, carol.tenantId, { uniqueName: 'carol-1' }),
-      await insertSim(testApp, carol.tenantId),
+      await insertActiveSim(testApp, carol.tenantId, { uniqueName: 'carol-1' }),
+      await insertActiveSim(testApp, carol.tenantId),
     ];
     const created = [];
     for (const [index, sim] of [first, second, first, second, first].entries()) {
@@ -317,9 +321,8 @@ describe('Wireless Commands: the API', () => {
     expect(all).toEqual([...created.map(({ sid }) => sid), fromSim.sid]);
 
     const page = await client.wireless.v1.commands.page({ pageSize: 2, sim: 'carol-1' });
-    expectTwilioAnswer('wireless', 'GET /v1/Commands', lastAnswer(client), 200);
     expect(page.instances.map(({ command }) => command)).toEqual(['c0', 'c2']);
-    const meta = (lastAnswer(client).body as { meta: Record<string, unknown> }).meta;
+    const meta = (exchanges.at(-1)?.body as { meta: Record<string, unknown> }).meta;
     expect(meta).toMatchObject({ key: 'commands', page: 0, page_size: 2 });
     expect(meta.first_page_url).toMatch(/\/wireless\/v1\/Commands\?Sim=carol-1&PageSize=2&Page=0$/);
 

@@ -8,6 +8,7 @@ import {
   StringParam,
   UniqueNameParam,
   UrlParam,
+  hasRequiredParams,
   readParams,
 } from './form-params';
 import { TwilioError } from './twilio-error';
@@ -218,5 +219,10 @@ describe('readParams', () => {
       status: 400,
     });
     expect(readParams(WithRequired, { Command: 'hello' }).Command).toBe('hello');
+  });
+
+  it('tells classes with a required parameter from those without', () => {
+    expect(hasRequiredParams(WithRequired)).toBe(true);
+    expect(hasRequiredParams(Example)).toBe(false);
   });
 });

@@ -185,6 +185,11 @@ export const DateTimeParam = (options: ParamOptions = {}) =>
     options,
   );
 
+/** Whether `dto` declares a parameter a request must have (its body is then required). */
+export function hasRequiredParams(dto: Type<object>): boolean {
+  return rulesOf(dto.prototype as object).some((rule) => rule.required);
+}
+
 /**
  * The parameters of a request as an instance of `dto`: each parameter it declares read by its
  * rule, in the order declared; defaults are the class's initial values. Parameters it does not

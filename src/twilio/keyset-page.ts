@@ -6,7 +6,12 @@ import { TwilioError } from './twilio-error';
 export interface KeyColumn {
   /** The column as the query names it, e.g. `plan.created_at`. */
   column: string;
-  type: 'timestamptz' | 'text';
+  /**
+   * Its SQL type (`timestamptz`, `char(34)`), which a token's value is cast to: the same type as
+   * the column's, so that the range is one on its index. A `timestamptz` is kept to the
+   * microsecond.
+   */
+  type: string;
   /** Whether a token's value for this column is one the column could hold. */
   valid?: (value: string) => boolean;
 }
@@ -20,7 +25,7 @@ const keyText = ({ column, type }: KeyColumn) =>
     : `${column}::text`;
 
 const validKeyPart = (column: KeyColumn, value: string) =>
-  (column.type === 'text' || (EXACT_TIME.test(value) && !Number.isNaN(Date.parse(value)))) &&
+  (column.type !== 'timestamptz' || (EXACT_TIME.test(value) && !Number.isNaN(Date.parse(value)))) &&
   (column.valid?.(value) ?? true);
 
 /**

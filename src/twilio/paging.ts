@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IntegerParam, StringParam } from './form-params';
 import { withQuery } from './resource-url';
 import { TwilioError } from './twilio-error';
@@ -78,15 +79,38 @@ export interface Page<Row> {
   hasPrevious: boolean;
 }
 
-/** The `meta` object of every Twilio list answer. */
-export interface PageMeta {
-  first_page_url: string;
-  key: string;
-  next_page_url: string | null;
-  page: number;
-  page_size: number;
-  previous_page_url: string | null;
-  url: string;
+/** The `meta` object of every Twilio list answer (a class, for the OpenAPI document). */
+export class PageMeta {
+  @ApiProperty({ format: 'uri' })
+  first_page_url!: string;
+
+  @ApiProperty({ description: 'The name of the array of items', example: 'rate_plans' })
+  key!: string;
+
+  @ApiProperty({
+    format: 'uri',
+    type: String,
+    nullable: true,
+    description: 'null on the last page',
+  })
+  next_page_url!: string | null;
+
+  @ApiProperty()
+  page!: number;
+
+  @ApiProperty()
+  page_size!: number;
+
+  @ApiProperty({
+    format: 'uri',
+    type: String,
+    nullable: true,
+    description: 'null on the first page',
+  })
+  previous_page_url!: string | null;
+
+  @ApiProperty({ format: 'uri' })
+  url!: string;
 }
 
 /**

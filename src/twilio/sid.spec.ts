@@ -1,4 +1,4 @@
-import { isSid, looksLikeSid, newSid } from './sid';
+import { isSid, looksLikeSid, newSid, resourceAddress } from './sid';
 
 describe('SIDs', () => {
   it('are the prefix and 32 lowercase hex digits, a new one each time', () => {
@@ -23,5 +23,21 @@ describe('SIDs', () => {
     expect(looksLikeSid(`xy${'0'.repeat(32)}`)).toBe(false);
     expect(looksLikeSid(`XY${'0'.repeat(31)}`)).toBe(false);
     expect(looksLikeSid('my-rate-plan')).toBe(false);
+  });
+
+  it('address a resource by SID (hex in lower case) or by unique name', () => {
+    const sid = newSid('WP');
+    expect(resourceAddress('WP', sid, 64)).toEqual({ sid });
+    expect(resourceAddress('WP', sid.toUpperCase(), 64)).toEqual({ sid });
+    expect(resourceAddress('WP', newSid('DE').replace('DE', 'XX'), 64)).toEqual({
+      uniqueName: expect.stringMatching(/^XX/) as string,
+    });
+    expect(resourceAddress('WP', 'my plan', 64)).toEqual({ uniqueName: 'my plan' });
+  });
+
+  it('address nothing by a name no resource can have', () => {
+    for (const name of ['', 'x'.repeat(65), 'a\u0000b', 'a\nb']) {
+      expect(resourceAddress('WP', name, 64)).toBeUndefined();
+    }
   });
 });

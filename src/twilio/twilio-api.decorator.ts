@@ -10,7 +10,7 @@ import type { Request } from 'express';
 import { TwilioAuth } from '../auth/decorators';
 import { FORM_MEDIA_TYPE, FormBodyGuard } from './form-body.guard';
 import { parseFormEncoded, type FormParams } from './form-encoding';
-import { readParams } from './form-params';
+import { hasRequiredParams, readParams } from './form-params';
 import { apiBaseUrl } from './resource-url';
 import { TwilioExceptionFilter } from './twilio-exception.filter';
 
@@ -92,7 +92,12 @@ export const TwilioBody =
   (dto: Type<object>): ParameterDecorator =>
   (target, key, index) => {
     bodyParams(dto)(target, key, index);
-    describeMethod(target, key, ApiConsumes(FORM_MEDIA_TYPE), ApiBody({ type: dto }));
+    describeMethod(
+      target,
+      key,
+      ApiConsumes(FORM_MEDIA_TYPE),
+      ApiBody({ type: dto, required: hasRequiredParams(dto) }),
+    );
   };
 
 /** The query string's parameters, read as `dto` declares them (see `readParams`). */

@@ -15,7 +15,10 @@ import type {
   VerifiedUser,
 } from '../../src/auth/principal';
 import { ApiKeyStrategy } from '../../src/auth/strategies/api-key.strategy';
-import { NorthboundBasicStrategy } from '../../src/auth/strategies/basic.strategies';
+import {
+  NorthboundBasicStrategy,
+  TwilioBasicStrategy,
+} from '../../src/auth/strategies/basic.strategies';
 import { JwtStrategy } from '../../src/auth/strategies/jwt.strategy';
 import { ErrorFormatsModule } from '../../src/common/errors/error-formats.module';
 import { loggerParams } from '../../src/common/logging';
@@ -67,6 +70,18 @@ export const API_HEADERS = {
 /** Username and password of the stub tenant's northbound credential (`.auth(...)`). */
 export const NORTHBOUND_CREDENTIALS: [string, string] = ['nb_contract', 'contract-password'];
 
+/** The stub tenant's Account SID and auth token, for the Twilio-compatible routes (`.auth(...)`). */
+export const TWILIO_CREDENTIALS: [string, string] = [
+  'AC0000000000000000000000000000000a',
+  'contract-auth-token',
+];
+
+/** Who a request with `TWILIO_CREDENTIALS` authenticates as: the Account SID is its credential. */
+export const STUB_ACCOUNT_PRINCIPAL: TenantPrincipal = {
+  tenantId: TENANT.id,
+  credentialId: TWILIO_CREDENTIALS[0],
+};
+
 /**
  * What the guards ask of the credential store, answered for the stub tenant only: its credentials
  * verify, anything else is unknown (401). Nothing is remembered, so every request is checked in
@@ -80,6 +95,7 @@ const stubCredentialStore: Pick<
   | 'verifyApiKey'
   | 'findTenantBySlug'
   | 'verifyNorthbound'
+  | 'verifyAccount'
 > = {
   knownPrincipal: () => undefined,
   rememberPrincipal: () => undefined,
@@ -90,6 +106,12 @@ const stubCredentialStore: Pick<
     Promise.resolve(
       username === NORTHBOUND_CREDENTIALS[0] && password === NORTHBOUND_CREDENTIALS[1]
         ? STUB_TENANT_PRINCIPAL
+        : null,
+    ),
+  verifyAccount: (accountSid, authToken) =>
+    Promise.resolve(
+      accountSid === TWILIO_CREDENTIALS[0] && authToken === TWILIO_CREDENTIALS[1]
+        ? STUB_ACCOUNT_PRINCIPAL
         : null,
     ),
 };
@@ -123,7 +145,7 @@ export interface ContractApp {
  * One controller served as production serves it, with no database, Redis or queue: the same
  * global filter and pipe (`GLOBAL_HTTP_PROVIDERS`), the same `configureApp`, the route's own guards
  * and passport strategies, over a stub credential store of one tenant (`API_HEADERS`,
- * `API_KEY_HEADERS`, `NORTHBOUND_CREDENTIALS`).
+ * `API_KEY_HEADERS`, `NORTHBOUND_CREDENTIALS`, `TWILIO_CREDENTIALS`).
  */
 export async function createContractApp(
   controller: Type,
@@ -153,6 +175,7 @@ export async function createContractApp(
       JwtStrategy,
       ApiKeyStrategy,
       NorthboundBasicStrategy,
+      TwilioBasicStrategy,
       { provide: CredentialVerifier, useValue: stubCredentialStore },
       { provide: FailedAuthLimiter, useValue: uncountedFailures },
       ...(options.providers ?? []),

@@ -4,32 +4,37 @@ import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
 import { SimEntity } from '../../src/wireless/entities/sim.entity';
 import type { TestApp } from '../utils/test-app';
 
-/** A random 20-digit ICCID (89: telecom), unique for all the tests of a run in practice. */
-export function randomIccid(): string {
-  return `89${Array.from({ length: 18 }, () => randomInt(10)).join('')}`;
-}
+/** An ICCID-shaped number (89 + 17 digits + a digit), new each time. */
+export const randomIccid = () => `89${Array.from({ length: 18 }, () => randomInt(10)).join('')}`;
 
-/** A Sim of `tenantId`, stored as an import would store it; `active` unless told. */
+/** A Sim of a tenant as an operator's import leaves it: `new`, on `ratePlanSid` if given. */
 export async function insertSim(
   testApp: TestApp,
   tenantId: string,
-  fields: Partial<SimEntity> = {},
+  overrides: Partial<SimEntity> = {},
 ): Promise<SimEntity> {
-  const sims = testApp.dataSource.getRepository(SimEntity);
-  return sims.save(
-    sims.create({ sid: newSid('DE'), tenantId, iccid: randomIccid(), status: 'active', ...fields }),
+  const repository = testApp.dataSource.getRepository(SimEntity);
+  return repository.save(
+    repository.create({ sid: newSid('DE'), tenantId, iccid: randomIccid(), ...overrides }),
   );
 }
 
-/** A RatePlan of `tenantId`, with Twilio's defaults unless told. */
+/** A Sim that may exchange Commands: `active`. */
+export const insertActiveSim = (
+  testApp: TestApp,
+  tenantId: string,
+  overrides: Partial<SimEntity> = {},
+): Promise<SimEntity> => insertSim(testApp, tenantId, { status: 'active', ...overrides });
+
+/** A RatePlan of a tenant, with the API's defaults unless told. */
 export async function insertRatePlan(
   testApp: TestApp,
   tenantId: string,
-  fields: Partial<RatePlanEntity> = {},
+  overrides: Partial<RatePlanEntity> = {},
 ): Promise<RatePlanEntity> {
-  const plans = testApp.dataSource.getRepository(RatePlanEntity);
-  return plans.save(
-    plans.create({
+  const repository = testApp.dataSource.getRepository(RatePlanEntity);
+  return repository.save(
+    repository.create({
       sid: newSid('WP'),
       tenantId,
       dataEnabled: true,
@@ -42,7 +47,7 @@ export async function insertRatePlan(
       nationalRoamingDataLimit: 1000,
       internationalRoaming: ['data', 'messaging'],
       internationalRoamingDataLimit: 1000,
-      ...fields,
+      ...overrides,
     }),
   );
 }

@@ -336,8 +336,9 @@ function operations(path: string): (random: Random) => Draft {
 }
 
 /**
- * Every route of the app, and how its requests are drawn. A new route needs a row here: the
- * OpenAPI test below fails until it has one.
+ * Every route of the app, and how its requests are drawn. A new route needs a row here (one of
+ * the Twilio-compatible APIs, in twilio-bad-input-fuzz.e2e-spec.ts): the OpenAPI test below
+ * fails until it has one.
  */
 const ROUTES: FuzzRoute[] = [
   {
@@ -803,13 +804,16 @@ describeWithRedis(`bad input on every route (seeded fuzz, seed ${SEED})`, () => 
       count: 0,
     });
 
-  it('has a row for every route of the OpenAPI document', async () => {
+  it('has a row for every route of the OpenAPI document but the Twilio-compatible ones', async () => {
     const document = (await testApp.http.get('/docs/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, unknown>>;
     };
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
-      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
-    );
+    // Those answer in Twilio's format, with form bodies: twilio-bad-input-fuzz.e2e-spec.ts.
+    const documented = Object.entries(document.paths)
+      .filter(([path]) => !/^\/(wireless|microvisor)\//.test(path))
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      );
     const rows = ROUTES.filter((route) => route.documented).map(
       (route) => `${route.method} ${route.path}`,
     );

@@ -176,15 +176,63 @@ export function twilioSchemaProblems(
   );
 }
 
-/** Expects an answer of `operation` to have `status` and the body the spec gives it. */
-export function expectTwilioAnswer(
+/**
+ * The spec's operation for a request (`GET`, `/wireless/v1/RatePlans/WP…` → `GET
+ * /v1/RatePlans/{Sid}`), the mount stripped; a path template's literal segments must match
+ * exactly (Twilio's paths are case-sensitive), its `{params}` any segment but an empty one. A
+ * trailing slash is dropped, as the server's routing drops it.
+ */
+export function twilioOperation(product: TwilioProduct, method: string, path: string): string {
+  const underMount = path
+    .replace(new RegExp(`^/${product}(?=/)`), '')
+    .split('?')[0]
+    .replace(/(.)\/$/, '$1');
+  const segments = underMount.split('/');
+  const template = Object.keys(specOf(product).paths).find((candidate) => {
+    const parts = candidate.split('/');
+    return (
+      parts.length === segments.length &&
+      parts.every((part, index) =>
+        /^\{.+\}$/.test(part) ? segments[index] !== '' : part === segments[index],
+      )
+    );
+  });
+  if (!template) throw new Error(`No ${product} operation for ${method} ${path}`);
+  return `${method.toUpperCase()} ${template}`;
+}
+
+/** Why `body` is not Twilio's error body for an answer of `status` (empty when it is). */
+export function twilioErrorProblems(status: number, body: unknown): string[] {
+  const error = body as Record<string, unknown> | null;
+  if (typeof error !== 'object' || error === null) return ['the error body is not a JSON object'];
+  const problems: string[] = [];
+  const extra = Object.keys(error).filter(
+    (key) => !['code', 'message', 'more_info', 'status'].includes(key),
+  );
+  if (extra.length > 0) problems.push(`fields no Twilio error has: ${extra.join(', ')}`);
+  if (!Number.isInteger(error.code)) problems.push('code is not an integer');
+  if (typeof error.message !== 'string' || error.message === '') problems.push('no message');
+  if (error.more_info !== `https://www.twilio.com/docs/errors/${String(error.code)}`) {
+    problems.push(`more_info ${JSON.stringify(error.more_info)} is not the code's page`);
+  }
+  if (error.status !== status) problems.push(`status ${String(error.status)} is not ${status}`);
+  return problems;
+}
+
+/**
+ * Why an answer of the Twilio-compatible API is not what Twilio would send (empty when it is): a
+ * success has the body the spec gives the operation (`twilioSchemaProblems`; a 204 none at all),
+ * an error Twilio's error body.
+ */
+export function twilioAnswerProblems(
   product: TwilioProduct,
-  operation: string,
-  answer: { status: number; body: unknown },
-  status: number,
-): void {
-  expect({
-    status: answer.status,
-    problems: twilioSchemaProblems(product, operation, status, answer.body),
-  }).toEqual({ status, problems: [] });
+  answer: { method: string; url: string; status: number; body: unknown },
+): string[] {
+  const problems = (() => {
+    if (answer.status >= 400) return twilioErrorProblems(answer.status, answer.body);
+    if (answer.status === 204) return answer.body === '' ? [] : ['a 204 with a body'];
+    const operation = twilioOperation(product, answer.method, new URL(answer.url).pathname);
+    return twilioSchemaProblems(product, operation, answer.status, answer.body);
+  })();
+  return problems.map((problem) => `${answer.method} ${answer.url} ${answer.status}: ${problem}`);
 }
