@@ -1,8 +1,15 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { requestIdOf } from '../../common/http/request-id';
-import { pageMeta, pageRequest, type PageMeta } from '../../twilio/paging';
+import { pageMeta, pageRequest } from '../../twilio/paging';
 import {
   ApiBaseUrl,
   CurrentAccount,
@@ -11,34 +18,36 @@ import {
   TwilioQuery,
   type TwilioAccount,
 } from '../../twilio/twilio-api.decorator';
+import { WIRELESS_V1 } from '../wireless-paths';
+import { toCommandResponse } from '../wireless.mapper';
 import { CommandsService } from './commands.service';
-import { commandResource, type CommandResource } from './command.mapper';
+import { CommandPage, CommandResponse } from './dto/command.response';
 import { CreateCommandParams } from './dto/create-command.params';
 import { ListCommandsParams } from './dto/list-commands.params';
 
-const MOUNT = '/wireless/v1';
+const SID = ApiParam({ name: 'Sid', description: 'The SID (DC…) of the Command' });
 
-/** Twilio's Programmable Wireless Commands: machine-to-machine messages to and from Sims. */
-@ApiTags('Wireless')
+/** Twilio's Commands of Programmable Wireless v1: machine-to-machine messages to and from Sims. */
+@ApiTags('wireless: Commands')
 @TwilioApi()
-@Controller('wireless/v1/Commands')
+@Controller(`${WIRELESS_V1.slice(1)}/Commands`)
 export class CommandsController {
   constructor(private readonly commands: CommandsService) {}
 
   @Post()
-  @HttpCode(201)
   @ApiOperation({
-    summary: 'Send a Command to a Sim',
+    summary: 'Send a Command to a Sim (CreateCommand)',
     description:
-      'Created `queued`, then delivered by the configured transport (MQTT or the HTTP gateway): ' +
+      'Created `queued`, then carried by the configured transport (MQTT or the HTTP gateway): ' +
       '`sent`, then `delivered` or `failed`, each change posted to CallbackUrl.',
   })
+  @ApiCreatedResponse({ type: CommandResponse })
   async create(
     @CurrentAccount() account: TwilioAccount,
-    @ApiBaseUrl(MOUNT) baseUrl: string,
+    @ApiBaseUrl(WIRELESS_V1) baseUrl: string,
     @TwilioBody(CreateCommandParams) params: CreateCommandParams,
     @Req() request: Request,
-  ): Promise<CommandResource> {
+  ): Promise<CommandResponse> {
     const command = await this.commands.create(
       account.tenantId,
       {
@@ -52,38 +61,35 @@ export class CommandsController {
       },
       requestIdOf(request),
     );
-    return commandResource(command, account.accountSid, baseUrl);
+    return toCommandResponse(command, account, baseUrl);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List Commands (filters Sim, Status, Direction, Transport)' })
+  @ApiOperation({ summary: "The account's Commands, in order of creation (ListCommand)" })
+  @ApiOkResponse({ type: CommandPage })
   async list(
     @CurrentAccount() account: TwilioAccount,
-    @ApiBaseUrl(MOUNT) baseUrl: string,
-    @TwilioQuery(ListCommandsParams) params: ListCommandsParams,
-  ): Promise<{ commands: CommandResource[]; meta: PageMeta }> {
-    const request = pageRequest(params);
+    @ApiBaseUrl(WIRELESS_V1) baseUrl: string,
+    @TwilioQuery(ListCommandsParams) query: ListCommandsParams,
+  ): Promise<CommandPage> {
+    const request = pageRequest(query);
+    const { Sim: sim, Status: status, Direction: direction, Transport: transport } = query;
     const page = await this.commands.list(
       account.tenantId,
-      {
-        sim: params.Sim,
-        status: params.Status,
-        direction: params.Direction,
-        transport: params.Transport,
-      },
+      { sim, status, direction, transport },
       request,
     );
     return {
-      commands: page.rows.map((command) => commandResource(command, account.accountSid, baseUrl)),
-      // In the order of the spec's own example URLs.
+      commands: page.rows.map((command) => toCommandResponse(command, account, baseUrl)),
+      // The filters in the order of the spec's own example URLs.
       meta: pageMeta(
         'commands',
         `${baseUrl}/Commands`,
         [
-          ['Status', params.Status],
-          ['Direction', params.Direction],
-          ['Transport', params.Transport],
-          ['Sim', params.Sim],
+          ['Status', status],
+          ['Direction', direction],
+          ['Transport', transport],
+          ['Sim', sim],
         ],
         request,
         page,
@@ -91,21 +97,27 @@ export class CommandsController {
     };
   }
 
-  @Get(':sid')
-  @ApiOperation({ summary: 'Fetch a Command' })
+  @Get(':Sid')
+  @ApiOperation({ summary: 'One Command (FetchCommand)' })
+  @SID
+  @ApiOkResponse({ type: CommandResponse })
   async fetch(
     @CurrentAccount() account: TwilioAccount,
-    @ApiBaseUrl(MOUNT) baseUrl: string,
-    @Param('sid') sid: string,
-  ): Promise<CommandResource> {
-    const command = await this.commands.fetch(account.tenantId, sid);
-    return commandResource(command, account.accountSid, baseUrl);
+    @ApiBaseUrl(WIRELESS_V1) baseUrl: string,
+    @Param('Sid') sid: string,
+  ): Promise<CommandResponse> {
+    return toCommandResponse(await this.commands.fetch(account.tenantId, sid), account, baseUrl);
   }
 
-  @Delete(':sid')
+  @Delete(':Sid')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a Command' })
-  async remove(@CurrentAccount() account: TwilioAccount, @Param('sid') sid: string): Promise<void> {
+  @ApiOperation({
+    summary: 'Delete a Command (DeleteCommand)',
+    description: 'A queued Command deleted is not sent.',
+  })
+  @SID
+  @ApiNoContentResponse({ description: 'Deleted' })
+  async remove(@CurrentAccount() account: TwilioAccount, @Param('Sid') sid: string): Promise<void> {
     await this.commands.remove(account.tenantId, sid);
   }
 }

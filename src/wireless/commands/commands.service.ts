@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { Page, PageRequest } from '../../twilio/paging';
 import { keysetPage } from '../../twilio/keyset-page';
-import { isSid, newSid } from '../../twilio/sid';
+import { isSid, newSid, resourceAddress } from '../../twilio/sid';
 import { TwilioError } from '../../twilio/twilio-error';
 import {
   CommandEntity,
@@ -42,10 +42,18 @@ export interface CommandFilters {
   transport?: TwilioTransport;
 }
 
-/** The Sim a Command names, by SID or else unique name, among its tenant's only. */
+const SID_PREFIX = 'DC';
+const SIM_UNIQUE_NAME_MAX_LENGTH = 64;
+
+/** The Sim a Command names by SID or unique name, among its tenant's only; undefined: none can. */
 function simWhere(tenantId: string, sim: string) {
-  return isSid('DE', sim) ? { tenantId, sid: sim } : { tenantId, uniqueName: sim };
+  const address = resourceAddress('DE', sim, SIM_UNIQUE_NAME_MAX_LENGTH);
+  return address && { tenantId, ...address };
 }
+
+/** A Command's SID as stored (hex digits in lower case); undefined when `sid` is not one. */
+const commandSid = (sid: string) =>
+  isSid(SID_PREFIX, sid) ? `${SID_PREFIX}${sid.slice(2).toLowerCase()}` : undefined;
 
 /**
  * Commands as the API sees them: created `queued` (to_sim) and handed to the delivery queue,
@@ -77,16 +85,15 @@ export class CommandsService {
     const problem = commandProblem(input.command, input.commandMode, input.includeSid);
     if (problem) throw TwilioError.invalidParameter(problem.parameter, problem.why);
     const { sim } = input;
+    const where = simWhere(tenantId, sim);
     const command = await this.dataSource.transaction(async (manager) => {
-      const found = await manager.findOne(SimEntity, {
-        where: simWhere(tenantId, sim),
-        lock: { mode: 'pessimistic_write' },
-      });
+      const found =
+        where && (await manager.findOne(SimEntity, { where, lock: { mode: 'pessimistic_write' } }));
       if (!found) throw new TwilioError(404, 33107, `SIM not found: ${sim}`);
       await this.checkMayReceive(manager, found);
       return manager.save(
         manager.create(CommandEntity, {
-          sid: newSid('DC'),
+          sid: newSid(SID_PREFIX),
           tenantId,
           simSid: found.sid,
           command: input.command,
@@ -148,10 +155,10 @@ export class CommandsService {
       .createQueryBuilder(CommandEntity, 'command')
       .where('command.tenantId = :tenantId', { tenantId });
     if (filters.sim !== undefined) {
-      const sim = await this.dataSource.manager.findOne(SimEntity, {
-        select: { sid: true },
-        where: simWhere(tenantId, filters.sim),
-      });
+      const where = simWhere(tenantId, filters.sim);
+      const sim =
+        where &&
+        (await this.dataSource.manager.findOne(SimEntity, { select: { sid: true }, where }));
       if (!sim) return { rows: [], keys: [], hasNext: false, hasPrevious: false };
       query.andWhere('command.simSid = :simSid', { simSid: sim.sid });
     }
@@ -164,7 +171,7 @@ export class CommandsService {
       query,
       [
         { column: 'command.created_at', type: 'timestamptz' },
-        { column: 'command.sid', type: 'text', valid: (value) => isSid('DC', value) },
+        { column: 'command.sid', type: 'char(34)', valid: (value) => isSid(SID_PREFIX, value) },
       ],
       request,
     );
@@ -172,16 +179,17 @@ export class CommandsService {
 
   /** The tenant's Command `sid`; 20404 when it has none of that SID. */
   async fetch(tenantId: string, sid: string): Promise<CommandEntity> {
-    const command = isSid('DC', sid)
-      ? await this.dataSource.manager.findOneBy(CommandEntity, { tenantId, sid })
-      : null;
+    const stored = commandSid(sid);
+    const command =
+      stored && (await this.dataSource.manager.findOneBy(CommandEntity, { tenantId, sid: stored }));
     if (!command) throw TwilioError.notFound(`/Commands/${sid}`);
     return command;
   }
 
   async remove(tenantId: string, sid: string): Promise<void> {
-    const { affected } = isSid('DC', sid)
-      ? await this.dataSource.manager.delete(CommandEntity, { tenantId, sid })
+    const stored = commandSid(sid);
+    const { affected } = stored
+      ? await this.dataSource.manager.delete(CommandEntity, { tenantId, sid: stored })
       : { affected: 0 };
     if (!affected) throw TwilioError.notFound(`/Commands/${sid}`);
   }
