@@ -40,6 +40,7 @@ const PUBLIC = {
     'users.service.ts',
     'api-keys.service.ts',
     'northbound-credentials.service.ts',
+    'tenant-auth-tokens.service.ts',
   ],
   devices: ['device-data.ts', 'device-data.writer.ts', 'position-partitions.ts'],
   telemetry: ['telemetry.queue.ts'],
@@ -59,6 +60,10 @@ const PUBLIC = {
     'twilio-date.ts',
     'twilio-error.ts',
     'twilio-exception.filter.ts',
+    'callbacks/callbacks.module.ts',
+    'callbacks/callback-sender.ts',
+    'callbacks/callback-url.ts',
+    'callbacks/callback-log.ts',
   ],
 };
 

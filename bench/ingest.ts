@@ -262,6 +262,7 @@ async function main(): Promise<void> {
     REDIS_URL,
     QUEUE_PREFIX: `fleethub-bench-${randomBytes(3).toString('hex')}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // The benchmark measures ingestion, not refusals: the buckets are on, but too large to refuse.
     RATE_LIMIT_GLOBAL_CAPACITY: '100000000',
     RATE_LIMIT_GLOBAL_REFILL: '100000000',

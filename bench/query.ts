@@ -339,6 +339,7 @@ async function main(): Promise<void> {
     REDIS_URL,
     QUEUE_PREFIX: `fleethub-bench-${randomBytes(3).toString('hex')}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // The benchmark measures the queries, not the request limit.
     RATE_LIMIT_API_PER_MINUTE: '1000000000',
   };

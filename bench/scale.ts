@@ -90,6 +90,7 @@ async function startCluster(size: number): Promise<Cluster> {
     REDIS_URL,
     QUEUE_PREFIX: prefix,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // The operator CLI below applies them, as the Procfile's release step does.
     MIGRATIONS_RUN: 'false',
     RATE_LIMIT_TELEMETRY_ENABLED: 'true',

@@ -17,6 +17,7 @@ import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { CallbacksModule } from './twilio/callbacks/callbacks.module';
 import { WirelessModule } from './wireless/wireless.module';
 
 /**
@@ -45,6 +46,7 @@ export class AppModule {
         TelemetryModule.forRoot(config),
         NorthboundModule.forRoot(config),
         LifecycleModule.forRoot(config),
+        CallbacksModule.forRoot(config),
         WirelessModule.forRoot(config),
       ],
       providers: [ConnectionErrorGuard, ...GLOBAL_HTTP_PROVIDERS],

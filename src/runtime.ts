@@ -21,15 +21,16 @@ export interface RuntimeOptions {
 }
 
 /**
- * Fills in what the embedded default leaves open (a local JWT secret, the embedded PostgreSQL)
- * and brings the schema up to date. Shared by the server and the operator CLI.
+ * Fills in what the embedded default leaves open (a local JWT secret and encryption key, the
+ * embedded PostgreSQL) and brings the schema up to date. Shared by the server and the operator CLI.
  */
 export async function prepareRuntime(
   config: AppConfig,
   { waitForDatabaseMs = 0 }: RuntimeOptions = {},
 ): Promise<Runtime> {
   const logger = new Logger('Runtime');
-  const needsLocalSecrets = !config.database.url || !config.auth.jwt;
+  const needsLocalSecrets =
+    !config.database.url || !config.auth.jwt || !config.secrets.encryptionKey;
   const secrets = needsLocalSecrets ? await loadOrCreateLocalSecrets(config.dataDir) : undefined;
 
   const embedded =
@@ -43,12 +44,18 @@ export async function prepareRuntime(
   const databaseUrl = config.database.url ?? embedded?.url;
   const jwt =
     config.auth.jwt ?? (secrets && { algorithm: 'HS256' as const, secret: secrets.jwtSecret });
-  if (!databaseUrl || !jwt) throw new Error('unreachable: local defaults were not resolved');
+  const encryptionKey =
+    config.secrets.encryptionKey ??
+    (secrets && Buffer.from(secrets.secretsEncryptionKey, 'base64'));
+  if (!databaseUrl || !jwt || !encryptionKey) {
+    throw new Error('unreachable: local defaults were not resolved');
+  }
 
   const resolved: ResolvedAppConfig = {
     ...config,
     database: { ...config.database, url: databaseUrl },
     auth: { ...config.auth, jwt },
+    secrets: { encryptionKey },
   };
 
   try {

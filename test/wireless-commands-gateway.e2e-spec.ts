@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TenantCredentials } from '../src/auth/tenants.service';
+import { CallbackDeliveryEntity } from '../src/twilio/entities/callback-delivery.entity';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import { insertActiveSim, insertSim } from './factories/wireless.factory';
+import { startCallbackReceiver, type CallbackReceiver } from './utils/callback-receiver';
 import { listeningUrl } from './utils/listening-url';
 import { rawRequest } from './utils/raw-http';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -13,35 +13,6 @@ import { twilioAnswerProblems } from './utils/twilio-schema';
 import { waitFor } from './utils/wait';
 
 const SECRET = 'the-gateway-secret-of-the-e2e-suite!';
-
-interface GatewayRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A local HTTP server standing for the gateway: it records each request, answers `answer(i)`. */
-async function startGateway(answer: (index: number) => number) {
-  const received: GatewayRequest[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      const { method = '', url = '', headers } = request;
-      received.push({ method, path: url, headers, body });
-      response.statusCode = answer(received.length - 1);
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/commands`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** The gateway's signature, computed as its documentation says (not with FleetHub's code). */
 function signed(body: string, secret = SECRET, timestamp = Math.floor(Date.now() / 1000)) {
@@ -55,7 +26,8 @@ function signed(body: string, secret = SECRET, timestamp = Math.floor(Date.now()
 
 describeWithRedis('Wireless Commands through the HTTP gateway', () => {
   let testApp: TestApp;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  /** A local HTTP server standing for the gateway: it records each request. */
+  let gateway: CallbackReceiver;
   /** What the gateway answers to each request, by index; 200 unless set. */
   const answers = new Map<number, number>();
   let tenant: TenantCredentials;
@@ -64,9 +36,12 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
   let exchanges: TwilioExchange[];
 
   beforeAll(async () => {
-    gateway = await startGateway((index) => answers.get(index) ?? 200);
+    gateway = await startCallbackReceiver((_request, index) => answers.get(index) ?? 200);
     testApp = await createTestApp({
-      env: { COMMANDS_HTTP_GATEWAY_URL: gateway.url, COMMANDS_HTTP_GATEWAY_SECRET: SECRET },
+      env: {
+        COMMANDS_HTTP_GATEWAY_URL: `${gateway.baseUrl}/commands`,
+        COMMANDS_HTTP_GATEWAY_SECRET: SECRET,
+      },
     });
     tenant = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
@@ -114,6 +89,8 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
       command: 'open valve',
       sim: sim.sid,
       includeSid: 'end',
+      // A private address: each callback is recorded, and refused (CALLBACKS_ALLOW_PRIVATE unset).
+      callbackUrl: 'http://127.0.0.1:9/status',
     });
     expect(command.transport).toBe('sms');
 
@@ -154,6 +131,9 @@ describeWithRedis('Wireless Commands through the HTTP gateway', () => {
     const failedLate = await postBack('receipts', { command_sid: command.sid, status: 'failed' });
     expect(failedLate.body).toEqual(receipt);
     expect((await status(command.sid)).status).toBe('delivered');
+    // One callback for each change (sent, delivered), none for the receipts that changed nothing.
+    const callbacks = testApp.dataSource.getRepository(CallbackDeliveryEntity);
+    expect(await callbacks.countBy({ about: command.sid })).toBe(2);
   });
 
   it('sends a binary Command as base64; a receipt for a Command that asked none leaves it sent', async () => {

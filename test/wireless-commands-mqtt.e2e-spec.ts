@@ -6,6 +6,13 @@ import { COMMAND_DELIVERY_QUEUE } from '../src/wireless/commands/command-deliver
 import type { SimEntity } from '../src/wireless/entities/sim.entity';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import { insertActiveSim, insertSim } from './factories/wireless.factory';
+import {
+  formParams,
+  signedWith,
+  startCallbackReceiver,
+  type CallbackReceiver,
+  type ReceivedCallback,
+} from './utils/callback-receiver';
 import { brokerClient, collect, testBrokerUrl } from './utils/mqtt-broker';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { describeWithRedis } from './utils/test-database';
@@ -27,6 +34,20 @@ function commandReaching(client: TwilioClient, sid: string, status: string) {
   );
 }
 
+/** The callbacks `receiver` got on `path` once there are `count` of them (or the time is up). */
+function callbacksOn(receiver: CallbackReceiver, path: string, count: number) {
+  return waitFor(
+    () => Promise.resolve(receiver.received.filter((callback) => callback.path === path)),
+    (callbacks) => callbacks.length >= count,
+  );
+}
+
+/** A callback's parameters: a POST's form body, or a GET's query string. */
+const paramsOf = (callback: ReceivedCallback) =>
+  callback.method === 'GET'
+    ? Object.fromEntries(new URL(callback.path, 'http://receiver').searchParams)
+    : formParams(callback);
+
 describeWithRedis('Wireless Commands over MQTT', () => {
   let testApp: TestApp;
   let tenant: TenantCredentials;
@@ -34,9 +55,14 @@ describeWithRedis('Wireless Commands over MQTT', () => {
   let client: TwilioClient;
   let exchanges: TwilioExchange[];
   let device: MqttClient;
+  /** The tenant's server, which the Commands' callbacks reach. */
+  let receiver: CallbackReceiver;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ env: { COMMANDS_MQTT_URL: testBrokerUrl() } });
+    receiver = await startCallbackReceiver();
+    testApp = await createTestApp({
+      env: { COMMANDS_MQTT_URL: testBrokerUrl(), CALLBACKS_ALLOW_PRIVATE: 'true' },
+    });
     tenant = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
     ({ client, exchanges } = await twilioClient(testApp, tenant));
@@ -45,6 +71,7 @@ describeWithRedis('Wireless Commands over MQTT', () => {
   afterAll(async () => {
     await device?.endAsync();
     await testApp?.close();
+    await receiver?.close();
   });
   afterEach(() => expectTwilioAnswers(exchanges));
 
@@ -70,6 +97,38 @@ describeWithRedis('Wireless Commands over MQTT', () => {
     const delivered = await commandReaching(client, created.sid, 'delivered');
     expect(delivered.status).toBe('delivered');
     expect(received.map((payload) => payload.toString())).toEqual([`${created.sid} reboot now`]);
+  });
+
+  it("calls the CallbackUrl at each change of the status, signed, with Twilio's parameters", async () => {
+    const sim = await insertActiveSim(testApp, tenantId, { uniqueName: 'pump-callbacks' });
+    const path = `/status/${sim.sid}`;
+
+    const created = await client.wireless.v1.commands.create({
+      command: 'report',
+      sim: sim.sid,
+      callbackUrl: `${receiver.baseUrl}${path}`,
+    });
+
+    const callbacks = await callbacksOn(receiver, path, 2);
+    expect(callbacks.every((callback) => signedWith(tenant.authToken, receiver, callback))).toBe(
+      true,
+    );
+    const expected = (status: string) => ({
+      AccountSid: tenant.accountSid,
+      ApiVersion: 'v1',
+      CommandSid: created.sid,
+      Command: 'report',
+      CommandMode: 'text',
+      Direction: 'to_sim',
+      SimSid: sim.sid,
+      SimUniqueName: 'pump-callbacks',
+      Status: status,
+    });
+    // Each change is its own callback, delivered on its own: in either order.
+    expect(callbacks.map(paramsOf).sort((a, b) => a.Status.localeCompare(b.Status))).toEqual([
+      expected('delivered'),
+      expected('sent'),
+    ]);
   });
 
   it('publishes a binary Command as its decoded bytes; without a receipt requested it stays sent', async () => {
@@ -113,6 +172,35 @@ describeWithRedis('Wireless Commands over MQTT', () => {
       direction: 'from_sim',
       status: 'received',
       transport: 'ip',
+    });
+  });
+
+  it("sends a device's Command to the Sim's CommandsCallbackUrl, with its method", async () => {
+    const path = '/from-device';
+    const sim = await insertActiveSim(testApp, tenantId, {
+      commandsCallbackUrl: `${receiver.baseUrl}${path}?fleet=north`,
+      commandsCallbackMethod: 'GET',
+    });
+
+    await device.publishAsync(`sims/${sim.iccid}/commands/from`, 'door open', { qos: 1 });
+
+    const [callback] = await waitFor(
+      () => Promise.resolve(receiver.received.filter((c) => c.path.startsWith(path))),
+      (callbacks) => callbacks.length > 0,
+    );
+    const [command] = await client.wireless.v1.commands.list({ sim: sim.sid });
+    expect(callback.method).toBe('GET');
+    expect(signedWith(tenant.authToken, receiver, callback)).toBe(true);
+    expect(paramsOf(callback)).toEqual({
+      fleet: 'north',
+      AccountSid: tenant.accountSid,
+      ApiVersion: 'v1',
+      CommandSid: command.sid,
+      Command: 'door open',
+      CommandMode: 'text',
+      Direction: 'from_sim',
+      SimSid: sim.sid,
+      Status: 'received',
     });
   });
 
@@ -180,7 +268,10 @@ describe('Wireless Commands over MQTT, embedded (no Redis)', () => {
   });
 
   async function start(brokerUrl: string): Promise<void> {
-    testApp = await createTestApp({ redis: false, env: { COMMANDS_MQTT_URL: brokerUrl } });
+    testApp = await createTestApp({
+      redis: false,
+      env: { COMMANDS_MQTT_URL: brokerUrl, CALLBACKS_ALLOW_PRIVATE: 'true' },
+    });
     const tenant = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
     ({ client, exchanges } = await twilioClient(testApp, tenant));
@@ -207,14 +298,25 @@ describe('Wireless Commands over MQTT, embedded (no Redis)', () => {
     }
   });
 
-  it('fails a Command it cannot publish (one attempt, no queue to retry it)', async () => {
+  it('fails a Command it cannot publish (one attempt, no queue to retry it), and says so', async () => {
     // Nothing listens on port 1: the broker is unreachable.
     await start('mqtt://127.0.0.1:1');
-    const sim = await insertActiveSim(testApp, tenantId);
+    const receiver = await startCallbackReceiver();
+    try {
+      const sim = await insertActiveSim(testApp, tenantId);
 
-    const created = await client.wireless.v1.commands.create({ command: 'ping', sim: sim.sid });
+      const created = await client.wireless.v1.commands.create({
+        command: 'ping',
+        sim: sim.sid,
+        callbackUrl: `${receiver.baseUrl}/failed`,
+      });
 
-    expect(created.status).toBe('queued');
-    expect((await client.wireless.v1.commands(created.sid).fetch()).status).toBe('failed');
+      expect(created.status).toBe('queued');
+      expect((await client.wireless.v1.commands(created.sid).fetch()).status).toBe('failed');
+      const [callback] = await callbacksOn(receiver, '/failed', 1);
+      expect(paramsOf(callback)).toMatchObject({ CommandSid: created.sid, Status: 'failed' });
+    } finally {
+      await receiver.close();
+    }
   });
 });

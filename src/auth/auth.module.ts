@@ -13,6 +13,7 @@ import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { NorthboundBasicStrategy, TwilioBasicStrategy } from './strategies/basic.strategies';
 import { NorthboundCredentialsService } from './northbound-credentials.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
+import { TenantAuthTokens } from './tenant-auth-tokens.service';
 import { TenantsService } from './tenants.service';
 import { TokenService } from './token.service';
 import { UsersService } from './users.service';
@@ -37,6 +38,7 @@ import { UsersService } from './users.service';
   ],
   providers: [
     CredentialVerifier,
+    TenantAuthTokens,
     TenantsService,
     UsersService,
     ApiKeysService,
@@ -51,6 +53,7 @@ import { UsersService } from './users.service';
   // RateLimitModule's FailedAuthLimiter, which needs the request-limit storage).
   exports: [
     CredentialVerifier,
+    TenantAuthTokens,
     TenantsService,
     UsersService,
     ApiKeysService,

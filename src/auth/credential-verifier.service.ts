@@ -10,6 +10,7 @@ import { TenantEntity } from './entities/tenant.entity';
 import { UserEntity } from './entities/user.entity';
 import type { ApiPrincipal, TenantPrincipal, VerifiedApiKey, VerifiedUser } from './principal';
 import { DUMMY_PASSWORD_HASH, apiKeyPrefix, safeEqual, sha256, verifyPassword } from './secrets';
+import { TenantAuthTokens } from './tenant-auth-tokens.service';
 
 /** Cache keys of the verifications a dual-auth principal rests on. */
 const tenantEntry = (slug: string) => `tenant:${slug}`;
@@ -52,6 +53,7 @@ export class CredentialVerifier {
     @InjectRepository(ApiKeyEntity) private readonly apiKeys: Repository<ApiKeyEntity>,
     @InjectRepository(NorthboundCredentialEntity)
     private readonly northbound: Repository<NorthboundCredentialEntity>,
+    private readonly authTokens: TenantAuthTokens,
   ) {
     this.ttlMs = config.auth.credentialCacheTtlMs;
     this.cache = new LRUCache({ max: 10_000, ttl: Math.max(this.ttlMs, 1) });
@@ -181,6 +183,9 @@ export class CredentialVerifier {
     return this.cached(`account:${accountSid}:${digest.toString('base64')}`, async () => {
       const row = await this.tenants.findOne({ where: { accountSid } });
       if (!row || !safeEqual(row.authTokenHash, digest)) return null;
+      // On a cache miss only: the sealed copy that signs callbacks, for tenants created before it
+      // was kept (Basic auth on a Twilio route is the only way such a tenant can ask for one).
+      await this.authTokens.keepSealed(row, authToken);
       return { tenantId: row.id, credentialId: row.accountSid };
     });
   }

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/errors/api-error';
 import { ApiKeysService } from './api-keys.service';
 import { TenantEntity } from './entities/tenant.entity';
 import { NorthboundCredentialsService } from './northbound-credentials.service';
-import { generateAccountSid, generateAuthToken, sha256 } from './secrets';
+import { generateAccountSid, generateAuthToken } from './secrets';
+import { TenantAuthTokens } from './tenant-auth-tokens.service';
 import { UsersService } from './users.service';
 
 /**
@@ -52,6 +54,7 @@ export class TenantsService {
     private readonly users: UsersService,
     private readonly apiKeys: ApiKeysService,
     private readonly northboundCredentials: NorthboundCredentialsService,
+    private readonly authTokens: TenantAuthTokens,
   ) {}
 
   async createTenant(input: { name: string; slug?: string }): Promise<TenantCredentials> {
@@ -69,12 +72,15 @@ export class TenantsService {
         throw new ApiError('VALIDATION_ERROR', `A tenant with slug "${slug}" already exists`);
       }
       const authToken = generateAuthToken();
+      // The id is chosen here: the sealed auth token is bound to it.
+      const id = randomUUID();
       const tenant = await manager.save(
         manager.create(TenantEntity, {
+          id,
           slug,
           name,
           accountSid: generateAccountSid(),
-          authTokenHash: sha256(authToken),
+          ...this.authTokens.columns(id, authToken),
         }),
       );
       const user = await this.users.insert(manager, tenant.id, 'admin', 'admin');

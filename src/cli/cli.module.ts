@@ -6,10 +6,12 @@ import { AppConfigModule } from '../config/config.module';
 import { buildDataSourceOptions } from '../database/data-source-options';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { CallbacksModule } from '../twilio/callbacks/callbacks.module';
 
 /**
- * What operator commands need: configuration, the database, the auth services and the tenants'
- * settings (rate-limit overrides, retention). No HTTP, no queues, no data-lifecycle job.
+ * What operator commands need: configuration, the database, the auth services, the tenants'
+ * settings (rate-limit overrides, retention) and the record of callbacks. No HTTP, no queues, no
+ * data-lifecycle job.
  */
 @Module({})
 export class CliModule {
@@ -22,6 +24,7 @@ export class CliModule {
         AuthModule,
         RateLimitModule,
         LifecycleModule,
+        CallbacksModule,
       ],
     };
   }

@@ -13,6 +13,7 @@ import {
   RateLimitOverridesService,
   type RateLimitOverrides,
 } from '../rate-limit/rate-limit-overrides.service';
+import { CallbackLog, type UndeliveredCallback } from '../twilio/callbacks/callback-log';
 import { JOB_COMMANDS } from './job-commands';
 import { UsageError, optional, positiveInteger, required, type Command } from './options';
 
@@ -22,6 +23,18 @@ const LIMIT_OPTIONS: [keyof RateLimitOverrides, string, string][] = [
   ['imeiCapacity', 'imei-capacity', 'tokens'],
   ['imeiRefill', 'imei-refill', 'tokens/s'],
 ];
+
+const DEFAULT_CALLBACK_LIMIT = 20;
+
+function callbackLines(callback: UndeliveredCallback): string {
+  const attempts = `${callback.attempts} attempt${callback.attempts === 1 ? '' : 's'}`;
+  const last =
+    callback.lastStatus !== null ? `HTTP ${callback.lastStatus}` : (callback.lastError ?? 'none');
+  return [
+    `  ${callback.id}  ${callback.state} after ${attempts}  created ${callback.createdAt}`,
+    `    ${callback.method} ${callback.url}  about ${callback.about}  last answer: ${last}`,
+  ].join('\n');
+}
 
 export const COMMANDS: Record<string, Command> = {
   'tenant:create': {
@@ -182,6 +195,23 @@ export const COMMANDS: Record<string, Command> = {
       if (!revoked)
         throw new UsageError('No active northbound credential of that tenant has that username');
       return { json: { revoked }, text: 'Northbound credential revoked.' };
+    },
+  },
+  'callbacks:undelivered': {
+    usage: `callbacks:undelivered --tenant <slug> [--limit N (default ${DEFAULT_CALLBACK_LIMIT})] [--json]`,
+    async run(app, options) {
+      const slug = required(options, 'tenant');
+      const limit = positiveInteger(options, 'limit') ?? DEFAULT_CALLBACK_LIMIT;
+      const callbacks = await app.get(CallbackLog).undelivered(slug, limit);
+      return {
+        json: callbacks,
+        text: callbacks.length
+          ? [
+              `Latest callbacks of "${slug}" not delivered (pending or given up), newest first:`,
+              ...callbacks.map(callbackLines),
+            ].join('\n')
+          : `No callback of "${slug}" is pending or given up.`,
+      };
     },
   },
   ...JOB_COMMANDS,

@@ -85,7 +85,14 @@ describe('logFormat: one format for every line of a process', () => {
     expect(logFormat(loadConfig({}), false)).toBe('json');
     expect(logFormat(loadConfig({ NODE_ENV: 'test' }), true)).toBe('json');
     expect(
-      logFormat(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }), true),
+      logFormat(
+        loadConfig({
+          NODE_ENV: 'production',
+          JWT_SECRET: 'x'.repeat(32),
+          SECRETS_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
+        }),
+        true,
+      ),
     ).toBe('json');
   });
 

@@ -2,6 +2,13 @@ import { loadConfig } from './app-config';
 import { ConfigurationError } from './environment';
 
 /** The error `loadConfig` throws for an environment; fails the test when it does not throw one. */
+/** What production requires beside the defaults: a JWT secret and an encryption key. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'x'.repeat(32),
+  SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
+
 function configurationError(env: NodeJS.ProcessEnv): ConfigurationError {
   try {
     loadConfig(env);
@@ -48,13 +55,12 @@ describe('loadConfig', () => {
   });
 
   it('listens on 127.0.0.1 outside production and on every interface in production; HOST wins', () => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
     expect(loadConfig({ NODE_ENV: 'development' }).http.host).toBe('127.0.0.1');
     expect(loadConfig({ NODE_ENV: 'test' }).http.host).toBe('127.0.0.1');
     expect(loadConfig({ HOST: '' }).http.host).toBe('127.0.0.1');
-    expect(loadConfig(production).http.host).toBe('0.0.0.0');
+    expect(loadConfig(PRODUCTION).http.host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '0.0.0.0' }).http.host).toBe('0.0.0.0');
-    expect(loadConfig({ ...production, HOST: '10.0.0.5' }).http.host).toBe('10.0.0.5');
+    expect(loadConfig({ ...PRODUCTION, HOST: '10.0.0.5' }).http.host).toBe('10.0.0.5');
   });
 
   it('reads LOG_FORMAT: json or pretty, unset left to the terminal', () => {
@@ -199,15 +205,63 @@ describe('loadConfig', () => {
     );
   });
 
-  it('requires a JWT key in production', () => {
+  it('requires a JWT key and an encryption key in production', () => {
     const error = configurationError({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://fleet@db/fleethub',
     });
-    expect(error.message).toContain('JWT_SECRET');
+    expect(error.problems).toEqual([
+      'JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production',
+      'SECRETS_ENCRYPTION_KEY is required when NODE_ENV=production',
+    ]);
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).auth.jwt,
-    ).toBeDefined();
+      configurationError({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).problems,
+    ).toEqual(['SECRETS_ENCRYPTION_KEY is required when NODE_ENV=production']);
+    const config = loadConfig(PRODUCTION);
+    expect(config.auth.jwt).toBeDefined();
+    expect(config.secrets.encryptionKey).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it('reads SECRETS_ENCRYPTION_KEY as 32 bytes of base64, and never echoes a bad one', () => {
+    expect(loadConfig({}).secrets.encryptionKey).toBeUndefined();
+    for (const bad of [
+      Buffer.alloc(16, 9).toString('base64'),
+      Buffer.alloc(33, 9).toString('base64'),
+      `${Buffer.alloc(32, 9).toString('base64url')}`,
+    ]) {
+      const error = configurationError({ SECRETS_ENCRYPTION_KEY: bad });
+      expect(error.problems).toEqual([
+        'SECRETS_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+      ]);
+      expect(error.message).not.toContain(bad);
+    }
+  });
+
+  it('reads the callback settings, with their defaults', () => {
+    expect(loadConfig({}).callbacks).toEqual({
+      timeoutMs: 10_000,
+      maxAttempts: 5,
+      retryDelayMs: 1000,
+      allowPrivate: false,
+    });
+    expect(
+      loadConfig({
+        CALLBACK_TIMEOUT_MS: '2500',
+        CALLBACK_MAX_ATTEMPTS: '3',
+        CALLBACK_RETRY_DELAY_MS: '20',
+        CALLBACKS_ALLOW_PRIVATE: 'true',
+      }).callbacks,
+    ).toEqual({ timeoutMs: 2500, maxAttempts: 3, retryDelayMs: 20, allowPrivate: true });
+    for (const [name, value] of [
+      ['CALLBACK_TIMEOUT_MS', '0'],
+      ['CALLBACK_MAX_ATTEMPTS', '0'],
+      ['CALLBACK_RETRY_DELAY_MS', 'soon'],
+      ['CALLBACKS_ALLOW_PRIVATE', 'maybe'],
+    ]) {
+      expect(configurationError({ [name]: value }).problems).toEqual([
+        expect.stringMatching(new RegExp(`^${name} .*\\(got "${value}"\\)$`)),
+      ]);
+    }
   });
 
   it('refuses a JWT private key without its public key', () => {

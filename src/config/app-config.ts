@@ -117,12 +117,25 @@ export interface AppConfig {
   liveStreams: ConcurrencyLimits;
   /** Undefined: no transport, Commands stay `queued`. */
   commands: { transport?: CommandTransportSettings };
+  secrets: {
+    /** AES-256 key sealing stored secrets; absent on the embedded default until one is generated. */
+    encryptionKey?: Buffer;
+  };
+  /** Outbound callbacks of the Twilio-compatible APIs. */
+  callbacks: {
+    timeoutMs: number;
+    maxAttempts: number;
+    retryDelayMs: number;
+    /** Whether callbacks may go to loopback, private and other non-public addresses. */
+    allowPrivate: boolean;
+  };
 }
 
 /** The configuration once every value the process needs is known (see `resolveLocalDefaults`). */
 export type ResolvedAppConfig = AppConfig & {
   database: AppConfig['database'] & { url: string };
   auth: AppConfig['auth'] & { jwt: JwtKeys };
+  secrets: { encryptionKey: Buffer };
 };
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -182,6 +195,9 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
   if (env.NODE_ENV === 'production') {
     const missing: string[] = [];
     if (!jwt) missing.push('JWT_SECRET (or JWT_PUBLIC_KEY) is required when NODE_ENV=production');
+    if (!env.SECRETS_ENCRYPTION_KEY) {
+      missing.push('SECRETS_ENCRYPTION_KEY is required when NODE_ENV=production');
+    }
     if (missing.length > 0) throw new ConfigurationError(missing);
   }
   if (env.JWT_PRIVATE_KEY && !env.JWT_PUBLIC_KEY) {
@@ -253,5 +269,16 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     },
     liveStreams: { perProcess: env.LIVE_MAX_STREAMS, perTenant: env.LIVE_MAX_STREAMS_PER_TENANT },
     commands: { transport: commandTransport(env) },
+    secrets: {
+      encryptionKey: env.SECRETS_ENCRYPTION_KEY
+        ? Buffer.from(env.SECRETS_ENCRYPTION_KEY, 'base64')
+        : undefined,
+    },
+    callbacks: {
+      timeoutMs: env.CALLBACK_TIMEOUT_MS,
+      maxAttempts: env.CALLBACK_MAX_ATTEMPTS,
+      retryDelayMs: env.CALLBACK_RETRY_DELAY_MS,
+      allowPrivate: env.CALLBACKS_ALLOW_PRIVATE,
+    },
   };
 }

@@ -116,6 +116,17 @@ export class EnvironmentVariables {
   @Max(7 * 24 * 3600)
   JWT_TTL = 3600;
 
+  /**
+   * Key (32 bytes, base64) that seals the copies of secrets FleetHub must read back, such as the
+   * tenants' auth tokens that sign outbound callbacks; unset outside production: generated.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+  })
+  SECRETS_ENCRYPTION_KEY?: string;
+
   @Transform(toInteger)
   @IsInt()
   @Min(0)
@@ -376,6 +387,34 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })
   COMMANDS_HTTP_GATEWAY_SECRET?: string;
+  /** Milliseconds an outbound callback may take, connecting included, before it counts as failed. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  CALLBACK_TIMEOUT_MS = 10_000;
+
+  /** Attempts at delivering a callback (the first included) before it is given up. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CALLBACK_MAX_ATTEMPTS = 5;
+
+  /** Base of the exponential backoff between attempts: the n-th retry waits (2^n - 1) times it. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  CALLBACK_RETRY_DELAY_MS = 1000;
+
+  /**
+   * true: callbacks may go to loopback, private, link-local and other non-public addresses
+   * (development and tests). false: such a callback is refused, after DNS resolution.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  CALLBACKS_ALLOW_PRIVATE = false;
 }
 
 /** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */
@@ -393,6 +432,7 @@ const SECRET_VARIABLES = new Set([
   'JWT_PRIVATE_KEY',
   'COMMANDS_MQTT_URL',
   'COMMANDS_HTTP_GATEWAY_SECRET',
+  'SECRETS_ENCRYPTION_KEY',
 ]);
 
 export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {

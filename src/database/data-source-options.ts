@@ -12,6 +12,7 @@ import { DataSessionEntity } from '../wireless/entities/data-session.entity';
 import { RatePlanEntity } from '../wireless/entities/rate-plan.entity';
 import { SimUsageEntity } from '../wireless/entities/sim-usage.entity';
 import { SimEntity } from '../wireless/entities/sim.entity';
+import { CallbackDeliveryEntity } from '../twilio/entities/callback-delivery.entity';
 import { InitialSchema1763784000000 } from './migrations/1763784000000-InitialSchema';
 import { TenantRateLimits1795322780000 } from './migrations/1795322780000-TenantRateLimits';
 import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
@@ -19,6 +20,8 @@ import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceL
 import { DataLifecycle1795600000000 } from './migrations/1795600000000-DataLifecycle';
 import { DeviceUpdatesInPlace1795700000000 } from './migrations/1795700000000-DeviceUpdatesInPlace';
 import { Wireless1795800000000 } from './migrations/1795800000000-Wireless';
+import { SealedAuthTokens1795850000000 } from './migrations/1795850000000-SealedAuthTokens';
+import { CallbackDeliveries1795860000000 } from './migrations/1795860000000-CallbackDeliveries';
 
 export const ENTITIES = [
   TenantEntity,
@@ -34,6 +37,7 @@ export const ENTITIES = [
   CommandEntity,
   DataSessionEntity,
   SimUsageEntity,
+  CallbackDeliveryEntity,
 ];
 
 /** Listed explicitly (not globbed) so the compiled build, the CLI and ts-jest all see the same set. */
@@ -45,6 +49,8 @@ export const MIGRATIONS = [
   DataLifecycle1795600000000,
   DeviceUpdatesInPlace1795700000000,
   Wireless1795800000000,
+  SealedAuthTokens1795850000000,
+  CallbackDeliveries1795860000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -53,7 +53,7 @@ export class QueueBacklogHealthIndicator {
     const indicator = this.health.check(key);
     let depths: QueueDepth[];
     try {
-      depths = await this.monitor.depths();
+      depths = await this.monitor.readinessDepths();
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : 'unreadable' });
     }

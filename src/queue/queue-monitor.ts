@@ -18,6 +18,8 @@ const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 @Injectable()
 export class QueueMonitor {
   private readonly queues: Queue[] = [];
+  /** The queues readiness leaves out (see `watch`). */
+  private readonly outsideReadiness = new Set<string>();
   private reading?: { at: number; depths: Promise<QueueDepth[]> };
 
   constructor(metrics: MetricsService) {
@@ -49,8 +51,14 @@ export class QueueMonitor {
     });
   }
 
-  watch(queue: Queue): void {
+  /**
+   * Reports a queue in the metrics and, unless `readiness` is false, in readiness: the backlog
+   * of a queue whose pace tenants set themselves (their callback endpoints) must not take every
+   * API process out of the load balancer's rotation.
+   */
+  watch(queue: Queue, { readiness = true }: { readiness?: boolean } = {}): void {
     this.queues.push(queue);
+    if (!readiness) this.outsideReadiness.add(queue.name);
   }
 
   /**
@@ -64,5 +72,10 @@ export class QueueMonitor {
       this.reading = { at: now, depths: Promise.all(depths) };
     }
     return this.reading.depths;
+  }
+
+  /** The depths readiness judges: those of the queues `watch` did not leave out of it. */
+  async readinessDepths(): Promise<QueueDepth[]> {
+    return (await this.depths()).filter((depth) => !this.outsideReadiness.has(depth.queue));
   }
 }

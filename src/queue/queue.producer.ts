@@ -34,6 +34,10 @@ export interface ProducerOptions<T> {
   describe: (job: T) => string;
   /** What the client is told (503) when its job could be neither queued nor stored. */
   unavailableMessage: string;
+  /** A queue's own retries, where the durable defaults do not fit its work. */
+  jobOptions?: JobOptions;
+  /** False: the queue's backlog is left out of readiness (see `QueueMonitor.watch`). */
+  readiness?: boolean;
 }
 
 /**
@@ -53,12 +57,13 @@ export class QueueProducer<T> {
   ) {
     if ('queue' in target) {
       const { queue, monitor } = target;
+      const jobOptions = { ...DURABLE_JOB_OPTIONS, ...options.jobOptions };
       reportQueueErrors(queue, this.logger);
-      monitor.watch(queue);
+      monitor.watch(queue, { readiness: options.readiness });
       this.action = 'enqueue';
       this.submit = (job) =>
         withTimeout(
-          queue.add(options.jobName, job, DURABLE_JOB_OPTIONS),
+          queue.add(options.jobName, job, jobOptions),
           ENQUEUE_TIMEOUT_MS,
           `Adding a job to queue ${queue.name}`,
         );

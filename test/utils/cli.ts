@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { TEST_JWT_SECRET } from './test-app';
+import { TEST_JWT_SECRET, TEST_SECRETS_ENCRYPTION_KEY } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -26,6 +26,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '',
           JWT_SECRET: TEST_JWT_SECRET,
+          SECRETS_ENCRYPTION_KEY: TEST_SECRETS_ENCRYPTION_KEY,
           LOG_LEVEL: 'warn',
           ...env,
         },

@@ -12,6 +12,8 @@ import { loadConfig, type ResolvedAppConfig } from '../../src/config/app-config'
 import { createTestDatabase, testRedisUrl } from './test-database';
 
 export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-characters';
+/** SECRETS_ENCRYPTION_KEY of the test apps and CLI runs: 32 bytes, base64. */
+export const TEST_SECRETS_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Rate limits (as `TestAppOptions.env`) too large to get in the way of a test's requests. */
 export const GENEROUS_RATE_LIMITS: Record<string, string> = {
@@ -67,6 +69,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
     JWT_SECRET: TEST_JWT_SECRET,
+    SECRETS_ENCRYPTION_KEY: TEST_SECRETS_ENCRYPTION_KEY,
     // Its own queues and bucket keys on the shared Redis: no other app's worker takes its jobs
     // into another database. Apps that must share them pass the same QUEUE_PREFIX.
     QUEUE_PREFIX: `fh-test-${randomBytes(4).toString('hex')}`,

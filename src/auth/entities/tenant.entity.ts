@@ -22,6 +22,14 @@ export class TenantEntity {
   @Column({ name: 'auth_token_hash', type: 'bytea' })
   authTokenHash!: Buffer;
 
+  /**
+   * The auth token sealed under SECRETS_ENCRYPTION_KEY (see `TenantAuthTokens`): it signs the
+   * tenant's outbound callbacks. Null for a tenant created before it was kept and not
+   * authenticated with it since.
+   */
+  @Column({ name: 'auth_token_sealed', type: 'bytea', nullable: true })
+  authTokenSealed!: Buffer | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CommandStatus } from '../entities/command.entity';
-import { CallbackSender } from './callback-sender.seam';
+import { CallbackSender } from '../../twilio/callbacks/callback-sender';
 import type { CommandOnSim } from './command-on-sim';
 
 /**

@@ -2,7 +2,6 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
 import { JsonBodyGuard } from '../../common/http/json-body.guard';
 import type { AppConfig } from '../../config/app-config';
-import { CallbackSender } from './callback-sender.seam';
 import { CommandCallbacks } from './command-callbacks';
 import { CommandDeliveryProcessor } from './command-delivery.processor';
 import { CommandDeliveryProducer } from './command-delivery.producer';
@@ -52,7 +51,6 @@ export class CommandsModule {
         ...(serves && gateway ? [GatewayController] : []),
       ],
       providers: [
-        CallbackSender,
         CommandCallbacks,
         CommandStatusService,
         CommandsService,

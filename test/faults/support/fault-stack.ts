@@ -70,6 +70,7 @@ export class FaultStack {
       REDIS_URL: redis.url,
       QUEUE_PREFIX: FAULTS_QUEUE_PREFIX,
       JWT_SECRET: 'fault-suite-secret-of-at-least-32-characters',
+      SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
       // Jobs a killed worker held are taken again within about two lock durations.
       WORKER_LOCK_MS: '2000',
       // The token buckets are the burst case's subject; elsewhere they would only pace the load.
