@@ -7,11 +7,7 @@ import type { CommandOnSim } from './command-on-sim';
  * Twilio's parameters of a Command callback, as its Commands callbacks carry them (the Sim's
  * unique name only when it has one).
  */
-export function commandCallbackParams({
-  command,
-  sim,
-  accountSid,
-}: CommandOnSim): Record<string, string> {
+function commandCallbackParams({ command, sim, accountSid }: CommandOnSim): Record<string, string> {
   return {
     AccountSid: accountSid,
     ApiVersion: 'v1',

@@ -13,8 +13,9 @@ const DEVICE_TOPIC = /^sims\/([^/]+)\/commands\/from$/;
  * Device-originated Commands over MQTT: every message on `sims/<iccid>/commands/from` becomes a
  * from_sim Command (DeviceCommandsService). Several worker processes share the topic through an
  * MQTT 5 shared subscription (`$share/<QUEUE_PREFIX>/...`): the broker hands each message to one
- * of them. The broker's QoS 1 message is acknowledged only once the Command is stored; one that
- * cannot be stored is not acknowledged, and logged.
+ * of them. The broker's QoS 1 message is acknowledged once the Command is stored. One that cannot
+ * be stored (the database unreachable) is logged and left unacknowledged; with FleetHub's clean
+ * session the broker does not send it again: it is lost.
  */
 @Injectable()
 export class MqttDeviceMessages implements OnApplicationBootstrap {
