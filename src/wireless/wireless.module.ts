@@ -2,13 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { TwilioModule } from '../twilio/twilio.module';
+import { CommandsModule } from './commands/commands.module';
 import { RatePlanEntity } from './entities/rate-plan.entity';
 import { SimEntity } from './entities/sim.entity';
 import { RatePlansController } from './rate-plans.controller';
 import { RatePlansService } from './rate-plans.service';
 import { WIRELESS_MOUNT } from './wireless-paths';
 
-/** Twilio-compatible Programmable Wireless v1, mounted at /wireless/v1 (API processes). */
+/**
+ * Twilio-compatible Programmable Wireless v1, mounted at /wireless/v1: its routes in API
+ * processes, and the Commands' delivery wherever it runs (see CommandsModule).
+ */
 @Module({})
 export class WirelessModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -18,6 +22,7 @@ export class WirelessModule {
       imports: [
         TwilioModule.forMount(WIRELESS_MOUNT),
         TypeOrmModule.forFeature([RatePlanEntity, SimEntity]),
+        CommandsModule.forRoot(config),
       ],
       controllers: serves ? [RatePlansController] : [],
       providers: [RatePlansService],

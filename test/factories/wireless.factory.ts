@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { newSid } from '../../src/twilio/sid';
+import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
 import { SimEntity } from '../../src/wireless/entities/sim.entity';
 import type { TestApp } from '../utils/test-app';
 
@@ -15,5 +16,38 @@ export async function insertSim(
   const repository = testApp.dataSource.getRepository(SimEntity);
   return repository.save(
     repository.create({ sid: newSid('DE'), tenantId, iccid: randomIccid(), ...overrides }),
+  );
+}
+
+/** A Sim that may exchange Commands: `active`. */
+export const insertActiveSim = (
+  testApp: TestApp,
+  tenantId: string,
+  overrides: Partial<SimEntity> = {},
+): Promise<SimEntity> => insertSim(testApp, tenantId, { status: 'active', ...overrides });
+
+/** A RatePlan of a tenant, with the API's defaults unless told. */
+export async function insertRatePlan(
+  testApp: TestApp,
+  tenantId: string,
+  overrides: Partial<RatePlanEntity> = {},
+): Promise<RatePlanEntity> {
+  const repository = testApp.dataSource.getRepository(RatePlanEntity);
+  return repository.save(
+    repository.create({
+      sid: newSid('WP'),
+      tenantId,
+      dataEnabled: true,
+      dataLimit: 1000,
+      dataMetering: 'payg',
+      dataLimitStrategy: 'block',
+      messagingEnabled: true,
+      voiceEnabled: false,
+      nationalRoamingEnabled: true,
+      nationalRoamingDataLimit: 1000,
+      internationalRoaming: ['data', 'messaging'],
+      internationalRoamingDataLimit: 1000,
+      ...overrides,
+    }),
   );
 }

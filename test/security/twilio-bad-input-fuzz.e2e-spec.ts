@@ -2,11 +2,12 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
+import { CommandEntity } from '../../src/wireless/entities/command.entity';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
 import { oddBasic, oddText, percentEncoded, type HeaderLine } from '../factories/bad-input.factory';
 import { northboundCredentials } from '../factories/northbound.factory';
 import { createTenant, tenantIdOf } from '../factories/tenant.factory';
-import { insertSim } from '../factories/wireless.factory';
+import { insertActiveSim, insertSim } from '../factories/wireless.factory';
 import { exchangeAll, type HttpAnswer, type HttpExchange } from '../utils/http-exchange';
 import { listeningUrl } from '../utils/listening-url';
 import { seededRandom, type Random } from '../utils/prng';
@@ -29,6 +30,7 @@ if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer`)
 
 const CONCURRENCY = 4;
 const RATE_PLANS = '/wireless/v1/RatePlans';
+const COMMANDS = '/wireless/v1/Commands';
 const FORM_TYPE: HeaderLine = ['Content-Type', 'application/x-www-form-urlencoded'];
 
 interface Plan {
@@ -45,6 +47,9 @@ interface Fixtures {
   /** Another account: its plans must stay out of the writer's reach. */
   other: TenantCredentials;
   otherPlans: Plan[];
+  /** Commands of the writer's (to its Sim `fuzz-sim`) and of the other account's. */
+  writerCommands: string[];
+  otherCommands: string[];
 }
 
 interface Draft {
@@ -70,6 +75,24 @@ interface FuzzRoute {
 const hex32 = () => randomBytes(16).toString('hex');
 const LIMITS = ['DataLimit', 'NationalRoamingDataLimit', 'InternationalRoamingDataLimit'];
 const BOOLEANS = ['DataEnabled', 'MessagingEnabled', 'VoiceEnabled', 'NationalRoamingEnabled'];
+const RATE_PLAN_PARAMS = [
+  ...LIMITS,
+  ...BOOLEANS,
+  'DataMetering',
+  'DataLimitStrategy',
+  'FriendlyName',
+  'UniqueName',
+  'InternationalRoaming',
+];
+const COMMAND_PARAMS = [
+  'Command',
+  'Sim',
+  'CommandMode',
+  'IncludeSid',
+  'DeliveryReceiptRequested',
+  'CallbackUrl',
+  'CallbackMethod',
+];
 
 /** Values the create operation takes, to go beside a defect. */
 const VALID: Record<string, string[]> = {
@@ -80,6 +103,13 @@ const VALID: Record<string, string[]> = {
   FriendlyName: ['', 'Fleet plan', 'été 🚗', 'a+b&c=d'],
   UniqueName: ['fuzz-plan', 'plan à 10 €'],
   InternationalRoaming: ['data', 'messaging', 'voice'],
+  Command: ['hello', 'reboot now', 'AAEC'],
+  Sim: ['fuzz-sim'],
+  CommandMode: ['text', 'binary'],
+  IncludeSid: ['none', 'start', 'end'],
+  DeliveryReceiptRequested: ['true', 'false'],
+  CallbackUrl: ['https://example.com/commands'],
+  CallbackMethod: ['GET', 'POST'],
 };
 
 /** Values each parameter must refuse, as text (encoded when sent). */
@@ -108,6 +138,27 @@ const REFUSED: Record<string, string[]> = {
     'a\u0085b',
   ],
   InternationalRoaming: ['sms', '', 'data,messaging', 'DATA', ' data'],
+  Command: [
+    '',
+    'x'.repeat(161),
+    '🚚'.repeat(161),
+    'c'.repeat(10_240),
+    'a\u0000b',
+    '\u001b[31mred',
+    'a\r\nb',
+  ],
+  Sim: ['', 's'.repeat(65), 's'.repeat(10_240), 'no-such-sim', `DE${hex32()}`, 'others-sim'],
+  CommandMode: ['', 'TEXT', 'hex', 'text '],
+  IncludeSid: ['', 'both', 'START', 'none '],
+  DeliveryReceiptRequested: ['yes', '1', '', 'true '],
+  CallbackUrl: [
+    '',
+    'ftp://example.com/x',
+    'example.com/x',
+    'javascript:alert(1)',
+    `https://${'a'.repeat(2048)}.example`,
+  ],
+  CallbackMethod: ['', 'PUT', 'get', 'HEAD'],
 };
 
 /** Escapes a form value cannot hold: broken, or bytes that are not UTF-8. */
@@ -284,6 +335,17 @@ function foreignPlan(random: Random, fx: Fixtures): { label: string; value: stri
   ]);
 }
 
+/** A path segment naming no Command of the writer's. */
+function foreignCommand(random: Random, fx: Fixtures): { label: string; value: string } {
+  return random.pick([
+    { label: "the other account's Command", value: random.pick(fx.otherCommands) },
+    { label: 'an unknown SID', value: `DC${hex32()}` },
+    { label: 'a SID of another resource', value: `DE${hex32()}` },
+    { label: '10 kB name', value: 'n'.repeat(10_240) },
+    oddButWellFormed(random),
+  ]);
+}
+
 function ownPlan(random: Random, fx: Fixtures): { label: string; value: string; plan: Plan } {
   const plan = random.pick(fx.writerPlans);
   return random.chance(0.5)
@@ -311,6 +373,42 @@ const PAGING: Record<string, { valid: string[]; odd: string[] }> = {
   },
 };
 
+/** The filters of GET /Commands: values it takes, values it refuses. */
+const COMMAND_FILTERS: Record<string, { valid: string[]; odd: string[] }> = {
+  Sim: { valid: ['fuzz-sim', 'others-sim', 'none-such'], odd: ['s'.repeat(65), 'a%00b'] },
+  Status: { valid: ['queued', 'received'], odd: ['', 'lost', 'QUEUED'] },
+  Direction: { valid: ['to_sim', 'from_sim'], odd: ['', 'both'] },
+  Transport: { valid: ['sms', 'ip'], odd: ['', 'mqtt'] },
+};
+
+/** A list's query: some paging parameters and filters, valid or odd, maybe an ignored one. */
+function listQuery(
+  random: Random,
+  path: string,
+  params: Record<string, { valid: string[]; odd: string[] }>,
+): Draft {
+  const labels: string[] = [];
+  const pairs: string[] = [];
+  for (const [name, values] of Object.entries(params)) {
+    if (!random.chance(0.5)) continue;
+    const odd = values.valid.length === 0 || random.chance(0.5);
+    const value = odd ? random.pick(values.odd) : random.pick(values.valid);
+    labels.push(`${name} ${odd ? 'odd' : 'valid'} ${JSON.stringify(value.slice(0, 20))}`);
+    pairs.push(`${name}=${value}`);
+  }
+  if (random.chance(0.3)) {
+    const odd = oddButWellFormed(random);
+    labels.push(`an ignored parameter, ${odd.label}`);
+    pairs.push(`${encode(random.pick(ODD_NAMES))}=${odd.value}`);
+  }
+  return {
+    label: labels.join(', ') || 'no query',
+    method: 'GET',
+    target: pairs.length > 0 ? `${path}?${pairs.join('&')}` : path,
+    headers: [],
+  };
+}
+
 /** Every Twilio-compatible route, and how its requests are drawn. A new route needs a row. */
 const ROUTES: FuzzRoute[] = [
   {
@@ -320,7 +418,7 @@ const ROUTES: FuzzRoute[] = [
     draw: (random, fx) => ({
       method: 'POST',
       target: RATE_PLANS,
-      ...refusedForm(random, fx, Object.keys(REFUSED), [
+      ...refusedForm(random, fx, RATE_PLAN_PARAMS, [
         refusedValue,
         refusedValue,
         refusedValue,
@@ -373,28 +471,7 @@ const ROUTES: FuzzRoute[] = [
     method: 'GET',
     path: RATE_PLANS,
     requests: 40,
-    draw: (random) => {
-      const labels: string[] = [];
-      const pairs: string[] = [];
-      for (const [name, values] of Object.entries(PAGING)) {
-        if (!random.chance(0.5)) continue;
-        const odd = values.valid.length === 0 || random.chance(0.5);
-        const value = odd ? random.pick(values.odd) : random.pick(values.valid);
-        labels.push(`${name} ${odd ? 'odd' : 'valid'} ${JSON.stringify(value.slice(0, 20))}`);
-        pairs.push(`${name}=${value}`);
-      }
-      if (random.chance(0.3)) {
-        const odd = oddButWellFormed(random);
-        labels.push(`an ignored parameter, ${odd.label}`);
-        pairs.push(`${encode(random.pick(ODD_NAMES))}=${odd.value}`);
-      }
-      return {
-        label: labels.join(', ') || 'no query',
-        method: 'GET',
-        target: pairs.length > 0 ? `${RATE_PLANS}?${pairs.join('&')}` : RATE_PLANS,
-        headers: [],
-      };
-    },
+    draw: (random) => listQuery(random, RATE_PLANS, PAGING),
   },
   {
     method: 'GET',
@@ -406,6 +483,58 @@ const ROUTES: FuzzRoute[] = [
         label: plan.label,
         method: 'GET',
         target: `${RATE_PLANS}/${plan.value}`,
+        headers: [],
+      };
+    },
+  },
+  {
+    method: 'POST',
+    path: COMMANDS,
+    requests: 80,
+    draw: (random, fx) => ({
+      method: 'POST',
+      target: COMMANDS,
+      ...refusedForm(random, fx, COMMAND_PARAMS, [
+        refusedValue,
+        refusedValue,
+        refusedValue,
+        givenTwice,
+        brokenEscape,
+      ]),
+    }),
+  },
+  {
+    method: 'GET',
+    path: COMMANDS,
+    requests: 40,
+    draw: (random) => listQuery(random, COMMANDS, { ...COMMAND_FILTERS, ...PAGING }),
+  },
+  {
+    method: 'GET',
+    path: `${COMMANDS}/{Sid}`,
+    requests: 30,
+    draw: (random, fx) => {
+      const command = random.chance(0.4)
+        ? { label: 'own Command', value: random.pick(fx.writerCommands) }
+        : foreignCommand(random, fx);
+      return {
+        label: command.label,
+        method: 'GET',
+        target: `${COMMANDS}/${command.value}`,
+        headers: [],
+      };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${COMMANDS}/{Sid}`,
+    requests: 30,
+    draw: (random, fx) => {
+      const command = foreignCommand(random, fx);
+      return {
+        label: command.label,
+        method: 'DELETE',
+        target: `${COMMANDS}/${command.value}`,
         headers: [],
       };
     },
@@ -486,8 +615,12 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
   let plansBefore: unknown[];
   const errorsLogged: unknown[][] = [];
 
+  let commandsBefore: unknown[];
+
   const allPlans = () =>
     testApp.dataSource.getRepository(RatePlanEntity).find({ order: { sid: 'ASC' } });
+  const allCommands = () =>
+    testApp.dataSource.getRepository(CommandEntity).find({ order: { sid: 'ASC' } });
 
   beforeAll(async () => {
     testApp = await createTestApp({
@@ -519,6 +652,21 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
     await insertSim(testApp, await tenantIdOf(testApp, writer.tenant), {
       ratePlanSid: writerPlans[3].sid,
     });
+    // A Sim each, and Commands to it (no transport: they stay queued).
+    const createCommands = async (tenant: TenantCredentials, sim: string) => {
+      await insertActiveSim(testApp, await tenantIdOf(testApp, tenant.tenant), { uniqueName: sim });
+      const sids: string[] = [];
+      for (const command of ['first', 'second']) {
+        const response = await testApp.http
+          .post(COMMANDS)
+          .auth(tenant.accountSid, tenant.authToken)
+          .type('form')
+          .send({ Command: command, Sim: sim })
+          .expect(201);
+        sids.push((response.body as { sid: string }).sid);
+      }
+      return sids;
+    };
     fx = {
       writer,
       writerPlans,
@@ -526,8 +674,11 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       other,
       // Names the writer has none of: a write by one of them must reach no plan of the writer's.
       otherPlans: await createPlans(other, ['others-only', 'gamma']),
+      writerCommands: await createCommands(writer, 'fuzz-sim'),
+      otherCommands: await createCommands(other, 'others-sim'),
     };
     plansBefore = await allPlans();
+    commandsBefore = await allCommands();
 
     const cases = drawCases(seededRandom(SEED), fx);
     const logged = jest
@@ -632,6 +783,8 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
     ).toEqual({
       [`GET ${RATE_PLANS}`]: ['2xx', '4xx'],
       [`GET ${RATE_PLANS}/{Sid}`]: ['2xx', '4xx'],
+      [`GET ${COMMANDS}`]: ['2xx', '4xx'],
+      [`GET ${COMMANDS}/{Sid}`]: ['2xx', '4xx'],
     });
   });
 
@@ -641,5 +794,9 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
 
   it("changes no rate plan, the writer's or the other account's", async () => {
     expect(await allPlans()).toEqual(plansBefore);
+  });
+
+  it("creates, changes and deletes no Command, the writer's or the other account's", async () => {
+    expect(await allCommands()).toEqual(commandsBefore);
   });
 });
