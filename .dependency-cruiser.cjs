@@ -47,8 +47,9 @@ const PUBLIC = {
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
-  // The Twilio conventions every Twilio-compatible API builds on; its guard and filter stay
-  // inside, behind `TwilioApi()`.
+  // The Twilio conventions every Twilio-compatible API builds on; its guard stays inside, behind
+  // `TwilioApi()`. The filter is public for routes under a Twilio mount that authenticate their own
+  // way (the Wireless gateway's signed routes).
   twilio: [
     'twilio-api.decorator.ts',
     'form-params.ts',
@@ -58,6 +59,7 @@ const PUBLIC = {
     'sid.ts',
     'twilio-date.ts',
     'twilio-error.ts',
+    'twilio-exception.filter.ts',
     // Outbound callbacks, which every Twilio-compatible API schedules.
     'callbacks/callbacks.module.ts',
     'callbacks/callback-sender.ts',

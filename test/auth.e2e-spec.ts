@@ -7,6 +7,7 @@ import { UsersService } from '../src/auth/users.service';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/tenant.factory';
 import { claimsOf, signToken } from './factories/token.factory';
 import { UNAUTHORIZED, missingHeaders } from './utils/api-envelope';
+import { holdClock } from './utils/held-clock';
 import { PROBE_PATH, ProbeController } from './utils/probe.controller';
 import { createTestApp, type TestApp } from './utils/test-app';
 
@@ -284,11 +285,21 @@ describe('auth', () => {
 
     it('refuses a token from its expiry on, though it was let through moments before', async () => {
       const { sub, tid } = claimsOf(aToken);
-      const expiresAt = Math.floor(Date.now() / 1000) + 2;
-      const headers = apiHeaders(a, signToken({ sub, tid, exp: expiresAt }));
-      await callProtected(headers).expect(200);
-      await new Promise((done) => setTimeout(done, expiresAt * 1000 - Date.now() + 50));
-      expectUnauthorized(await callProtected(headers));
+      const expiresAt = (Math.floor(Date.now() / 1000) + 2) * 1000;
+      const headers = apiHeaders(a, signToken({ sub, tid, exp: expiresAt / 1000 }));
+      const clock = holdClock(expiresAt - 1000);
+      try {
+        // Verified afresh a second before expiry, and remembered as a known principal.
+        clearCache();
+        await callProtected(headers).expect(200);
+        // Its last valid millisecond, then its expiry: the remembered principal must not outlive it.
+        clock.set(expiresAt - 1);
+        await callProtected(headers).expect(200);
+        clock.set(expiresAt);
+        expectUnauthorized(await callProtected(headers));
+      } finally {
+        clock.release();
+      }
     });
 
     it('gives the same 401 body whichever part failed, with no challenge header', async () => {
@@ -479,30 +490,34 @@ describe('auth with a short credential cache (AUTH_CACHE_TTL=3)', () => {
   });
   afterAll(() => testApp.close());
 
-  const sleepUntil = (at: number) =>
-    new Promise((done) => setTimeout(done, Math.max(0, at - Date.now())));
-
   it('lets a revocation reach a principal remembered late in its key’s cache life within the TTL', async () => {
     const tenant = await createTenant(testApp);
     const { sub, tid } = claimsOf(await issueToken(testApp, tenant));
-    // The API key's verification is cached by this call, for 3 s from some time before `cached`.
-    await testApp.http
-      .get(PROBE_PATH)
-      .set(apiHeaders(tenant, signToken({ sub, tid })))
-      .expect(200);
     const cached = Date.now();
-    // Two seconds on, another token with the same key: a principal resting on that cached entry.
-    await sleepUntil(cached + 2000);
-    const later = apiHeaders(
-      tenant,
-      signToken({ sub, tid, exp: Math.floor(Date.now() / 1000) + 900 }),
-    );
-    await testApp.http.get(PROBE_PATH).set(later).expect(200);
-    expect(await testApp.app.get(ApiKeysService).revoke(tenant.tenant, tenant.apiKey)).toBe(true);
-    // Past the key entry's life, not the principal's own 3 s: the key is checked again.
-    await sleepUntil(cached + 3500);
-    const response = await testApp.http.get(PROBE_PATH).set(later);
-    expect(response.status).toBe(401);
-    expect(response.body).toEqual(UNAUTHORIZED);
+    const clock = holdClock(cached);
+    try {
+      // The API key's verification is cached by this call, for 3 s from `cached`.
+      testApp.app.get(CredentialVerifier).clearCache();
+      await testApp.http
+        .get(PROBE_PATH)
+        .set(apiHeaders(tenant, signToken({ sub, tid })))
+        .expect(200);
+      // Two seconds on, another token with the same key: a principal resting on that cached entry.
+      clock.set(cached + 2000);
+      const later = apiHeaders(
+        tenant,
+        signToken({ sub, tid, exp: Math.floor(cached / 1000) + 900 }),
+      );
+      await testApp.http.get(PROBE_PATH).set(later).expect(200);
+      expect(await testApp.app.get(ApiKeysService).revoke(tenant.tenant, tenant.apiKey)).toBe(true);
+      // The first millisecond past the key entry's life, not the principal's own 3 s: the key is
+      // checked again.
+      clock.set(cached + 3001);
+      const response = await testApp.http.get(PROBE_PATH).set(later);
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual(UNAUTHORIZED);
+    } finally {
+      clock.release();
+    }
   });
 });

@@ -719,8 +719,19 @@ function liveStreamSuite(options: TestAppOptions) {
     const watcher = await open(fleet);
     await postTelemetry([telemetryPoint({ imei, datetime: '2026-04-04T16:00:00' })]);
     await watcher.next((e) => e.event === 'position');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(snooper.events).toEqual([]);
+    // Then a point of the snooper's own tenant: its stream is ordered, so when this marker
+    // arrives, anything published before it (the foreign point) would have arrived first.
+    const marker = randomImei();
+    await testApp.http
+      .post('/apidev/v1/telemetry')
+      .set(other.headers)
+      .send(examplePoints(marker).slice(0, 1))
+      .expect(200);
+    await snooper.next((e) => e.data.includes(marker));
+    const deviceIds = snooper.events.map(
+      (e) => (JSON.parse(e.data) as { deviceId: string }).deviceId,
+    );
+    expect(deviceIds).toEqual([marker]);
   });
 
   it('resumes after Last-Event-ID without gaps or repeats', async () => {
@@ -736,7 +747,12 @@ function liveStreamSuite(options: TestAppOptions) {
       telemetryPoint({ imei, datetime: '2026-04-04T17:00:01' }),
       telemetryPoint({ imei, datetime: '2026-04-04T17:00:02' }),
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both announced before the client comes back: it can only have them from the replay.
+    const missed = await waitFor(
+      () => testApp.app.get(LiveEventBus).replay(fleet.tenantId, seen.id!),
+      (replay) => replay.messages.length === 2,
+    );
+    expect(missed.messages.map((message) => message.deviceId)).toEqual([imei, imei]);
     const resumed = await open(fleet, `?deviceId=${imei}`, { 'Last-Event-ID': seen.id! });
     await postTelemetry([telemetryPoint({ imei, datetime: '2026-04-04T17:00:03' })]);
     await resumed.next((e) => e.data.includes('17:00:03'));

@@ -5,7 +5,7 @@ import type { TenantCredentials } from '../src/auth/tenants.service';
 import { SimEntity } from '../src/wireless/entities/sim.entity';
 import type { RatePlanEntity } from '../src/wireless/entities/rate-plan.entity';
 import type { SimResponse } from '../src/wireless/dto/sim.response';
-import { createRatePlan, eid, iccid, simCsv, type SimCsvLine } from './factories/wireless.factory';
+import { insertRatePlan, eid, iccid, simCsv, type SimCsvLine } from './factories/wireless.factory';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import { runCli, type CliResult } from './utils/cli';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -41,8 +41,8 @@ describe('sim:import (the operator CLI, as a child process)', () => {
     tenant = await createTenant(testApp);
     other = await createTenant(testApp);
     tenantId = await tenantIdOf(testApp, tenant.tenant);
-    plan = await createRatePlan(testApp.dataSource, tenantId);
-    namedPlan = await createRatePlan(testApp.dataSource, tenantId, 'iot-basic');
+    plan = await insertRatePlan(testApp, tenantId);
+    namedPlan = await insertRatePlan(testApp, tenantId, { uniqueName: 'iot-basic' });
   });
   afterAll(() => testApp.close());
 

@@ -6,7 +6,7 @@ import { SimEntity, type SimStatus } from '../src/wireless/entities/sim.entity';
 import type { RatePlanEntity } from '../src/wireless/entities/rate-plan.entity';
 import { SimImportService } from '../src/wireless/sim-import.service';
 import { SIM_STATUS_QUEUE, type CompleteSimChangeJob } from '../src/wireless/sim-status.queue';
-import { createRatePlan, eid, iccid, simCsv, type SimCsvLine } from './factories/wireless.factory';
+import { insertRatePlan, eid, iccid, simCsv, type SimCsvLine } from './factories/wireless.factory';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import {
   formParams,
@@ -140,9 +140,9 @@ describeWithRedis('Wireless Sims through twilio-node (queue in Redis)', () => {
     other = await createTenant(testApp);
     const tenantId = await tenantIdOf(testApp, tenant.tenant);
     const otherId = await tenantIdOf(testApp, other.tenant);
-    namedPlan = await createRatePlan(testApp.dataSource, tenantId, 'iot-basic');
-    plan = await createRatePlan(testApp.dataSource, tenantId);
-    otherPlan = await createRatePlan(testApp.dataSource, otherId, 'iot-basic');
+    namedPlan = await insertRatePlan(testApp, tenantId, { uniqueName: 'iot-basic' });
+    plan = await insertRatePlan(testApp, tenantId);
+    otherPlan = await insertRatePlan(testApp, otherId, { uniqueName: 'iot-basic' });
     // 120 Sims: the first 30 on the named plan, the next 30 on the other, the rest on none.
     sims = await importSims(
       testApp,
@@ -578,7 +578,9 @@ describe('Wireless Sims without Redis (the embedded default)', () => {
     database = await createTestDatabase();
     testApp = await start();
     tenant = await createTenant(testApp);
-    await createRatePlan(testApp.dataSource, await tenantIdOf(testApp, tenant.tenant), 'basic');
+    await insertRatePlan(testApp, await tenantIdOf(testApp, tenant.tenant), {
+      uniqueName: 'basic',
+    });
     receiver = await startCallbackReceiver();
   });
   afterAll(async () => {
@@ -633,7 +635,9 @@ describe('Wireless Sims without Redis, changes that take no time (WIRELESS_STATU
   beforeAll(async () => {
     testApp = await createTestApp({ redis: false, env: { ...ENV, WIRELESS_STATUS_DELAY_MS: '0' } });
     tenant = await createTenant(testApp);
-    await createRatePlan(testApp.dataSource, await tenantIdOf(testApp, tenant.tenant), 'basic');
+    await insertRatePlan(testApp, await tenantIdOf(testApp, tenant.tenant), {
+      uniqueName: 'basic',
+    });
   });
   afterAll(() => testApp.close());
 

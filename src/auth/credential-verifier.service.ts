@@ -56,7 +56,15 @@ export class CredentialVerifier {
     private readonly authTokens: TenantAuthTokens,
   ) {
     this.ttlMs = config.auth.credentialCacheTtlMs;
-    this.cache = new LRUCache({ max: 10_000, ttl: Math.max(this.ttlMs, 1) });
+    this.cache = new LRUCache({
+      max: 10_000,
+      ttl: Math.max(this.ttlMs, 1),
+      // Ages on the wall clock a token's expiry is on (not lru-cache's default, the monotonic
+      // clock), read afresh at each lookup (not once per millisecond): a principal is then never
+      // served past its token's expiry, and tests move this clock and the JWT check's together.
+      perf: { now: () => Date.now() },
+      ttlResolution: 0,
+    });
   }
 
   /** A lookup in the credential store; its failure means "not checked", never "wrong". */
@@ -108,13 +116,15 @@ export class CredentialVerifier {
       apiKeyEntry(sha256(apiKey)),
       userEntry(principal.userId),
     ];
-    const ttl = Math.floor(
-      Math.min(
-        ...restsOn.map((key) => this.cache.getRemainingTTL(key)),
-        tokenExpiresAt - Date.now(),
-      ),
+    const now = Date.now();
+    // The cache serves an entry while its age is at most its ttl, and a token is valid while
+    // now < tokenExpiresAt: its last servable millisecond is tokenExpiresAt - 1.
+    const ttl = Math.min(
+      ...restsOn.map((key) => this.cache.getRemainingTTL(key)),
+      tokenExpiresAt - 1 - now,
     );
-    if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl });
+    // A ttl of 0 would mean "forever" to the cache.
+    if (ttl >= 1) this.cache.set(`principal:${credentials}`, principal, { ttl, start: now });
   }
 
   /** Drops every cached verification (tests and the CLI use it after a revocation). */

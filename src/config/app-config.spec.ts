@@ -327,4 +327,43 @@ describe('loadConfig', () => {
       'WIRELESS_STATUS_DELAY_MS must not be less than 0 (got "-1")',
     ]);
   });
+
+  it('chooses the Commands transport: MQTT, or an HTTP gateway with its secret, never both', () => {
+    const secret = 's'.repeat(32);
+    expect(loadConfig({}).commands.transport).toBeUndefined();
+    expect(
+      loadConfig({ COMMANDS_MQTT_URL: 'mqtt://broker:1883', QUEUE_PREFIX: 'fleet-a' }).commands,
+    ).toEqual({ transport: { kind: 'mqtt', url: 'mqtt://broker:1883', shareGroup: 'fleet-a' } });
+    expect(
+      loadConfig({
+        COMMANDS_HTTP_GATEWAY_URL: 'https://gateway.example/commands',
+        COMMANDS_HTTP_GATEWAY_SECRET: secret,
+      }).commands,
+    ).toEqual({
+      transport: { kind: 'http-gateway', url: 'https://gateway.example/commands', secret },
+    });
+    expect(
+      configurationError({ COMMANDS_HTTP_GATEWAY_URL: 'https://gateway.example/commands' })
+        .problems,
+    ).toEqual(['COMMANDS_HTTP_GATEWAY_URL needs COMMANDS_HTTP_GATEWAY_SECRET']);
+    expect(
+      configurationError({
+        COMMANDS_MQTT_URL: 'mqtt://broker:1883',
+        COMMANDS_HTTP_GATEWAY_URL: 'https://gateway.example/commands',
+        COMMANDS_HTTP_GATEWAY_SECRET: secret,
+      }).problems,
+    ).toEqual([
+      'COMMANDS_MQTT_URL and COMMANDS_HTTP_GATEWAY_URL are both set: Commands go through one transport',
+    ]);
+    // The broker URL may carry a password, and the secret is one: neither is echoed.
+    expect(
+      configurationError({
+        COMMANDS_MQTT_URL: 'http://user:pw@broker',
+        COMMANDS_HTTP_GATEWAY_SECRET: 'short',
+      }).problems,
+    ).toEqual([
+      'COMMANDS_MQTT_URL must be an mqtt://, mqtts://, ws:// or wss:// URL',
+      'COMMANDS_HTTP_GATEWAY_SECRET must be at least 32 characters',
+    ]);
+  });
 });

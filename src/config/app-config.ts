@@ -26,6 +26,22 @@ export interface ConcurrencyLimits {
   perTenant: number;
 }
 
+/**
+ * How Wireless Commands reach the SIMs: an MQTT broker, or an HTTP gateway that signs what it
+ * exchanges with FleetHub. At most one is configured.
+ */
+export type CommandTransportSettings =
+  | {
+      kind: 'mqtt';
+      url: string;
+      /**
+       * The shared subscription group of the device-originated topic: the processes of one
+       * installation (one QUEUE_PREFIX) share its messages, each handled by one of them.
+       */
+      shareGroup: string;
+    }
+  | { kind: 'http-gateway'; url: string; secret: string };
+
 /** The typed configuration every other module reads; built once, from the environment, at boot. */
 export interface AppConfig {
   env: EnvironmentVariables['NODE_ENV'];
@@ -99,6 +115,8 @@ export interface AppConfig {
     idleTimeoutMs: number;
   };
   liveStreams: ConcurrencyLimits;
+  /** Undefined: no transport, Commands stay `queued`. */
+  commands: { transport?: CommandTransportSettings };
   secrets: {
     /** AES-256 key sealing stored secrets; absent on the embedded default until one is generated. */
     encryptionKey?: Buffer;
@@ -156,6 +174,21 @@ function deviceTimeWindow(env: EnvironmentVariables): DeviceTimeWindow {
         ? undefined
         : env.DEVICE_TIME_MAX_AGE_DAYS * 86_400_000,
   };
+}
+
+function commandTransport(env: EnvironmentVariables): CommandTransportSettings | undefined {
+  const { COMMANDS_MQTT_URL: mqttUrl, COMMANDS_HTTP_GATEWAY_URL: gatewayUrl } = env;
+  if (mqttUrl && gatewayUrl) {
+    throw new ConfigurationError([
+      'COMMANDS_MQTT_URL and COMMANDS_HTTP_GATEWAY_URL are both set: Commands go through one transport',
+    ]);
+  }
+  if (mqttUrl) return { kind: 'mqtt', url: mqttUrl, shareGroup: env.QUEUE_PREFIX };
+  if (!gatewayUrl) return undefined;
+  if (!env.COMMANDS_HTTP_GATEWAY_SECRET) {
+    throw new ConfigurationError(['COMMANDS_HTTP_GATEWAY_URL needs COMMANDS_HTTP_GATEWAY_SECRET']);
+  }
+  return { kind: 'http-gateway', url: gatewayUrl, secret: env.COMMANDS_HTTP_GATEWAY_SECRET };
 }
 
 /** The device-time window of the default configuration: the contract the request DTOs document. */
@@ -240,6 +273,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       idleTimeoutMs: env.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
     },
     liveStreams: { perProcess: env.LIVE_MAX_STREAMS, perTenant: env.LIVE_MAX_STREAMS_PER_TENANT },
+    commands: { transport: commandTransport(env) },
     secrets: {
       encryptionKey: env.SECRETS_ENCRYPTION_KEY
         ? Buffer.from(env.SECRETS_ENCRYPTION_KEY, 'base64')

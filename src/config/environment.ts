@@ -363,6 +363,30 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   LIVE_MAX_STREAMS_PER_TENANT = 50;
 
+  /**
+   * The MQTT broker Wireless Commands go through (`mqtt://`, `mqtts://`, `ws://`, `wss://`):
+   * published to `sims/<iccid>/commands`, device-originated ones read from
+   * `sims/<iccid>/commands/from`. Unset: no MQTT transport.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(mqtts?|wss?):\/\/\S+$/, {
+    message: 'must be an mqtt://, mqtts://, ws:// or wss:// URL',
+  })
+  COMMANDS_MQTT_URL?: string;
+
+  /** The HTTP gateway Wireless Commands are POSTed to, signed; unset: no HTTP gateway transport. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  COMMANDS_HTTP_GATEWAY_URL?: string;
+
+  /** The HMAC-SHA256 key of the HTTP gateway's requests, both ways (required with its URL). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  COMMANDS_HTTP_GATEWAY_SECRET?: string;
   /** Milliseconds an outbound callback may take, connecting included, before it counts as failed. */
   @Transform(toInteger)
   @IsInt()
@@ -416,6 +440,8 @@ const SECRET_VARIABLES = new Set([
   'REDIS_URL',
   'JWT_SECRET',
   'JWT_PRIVATE_KEY',
+  'COMMANDS_MQTT_URL',
+  'COMMANDS_HTTP_GATEWAY_SECRET',
   'SECRETS_ENCRYPTION_KEY',
 ]);
 

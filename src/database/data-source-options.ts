@@ -6,6 +6,12 @@ import { UserEntity } from '../auth/entities/user.entity';
 import { DeviceEventEntity } from '../devices/entities/device-event.entity';
 import { DeviceEntity } from '../devices/entities/device.entity';
 import { PositionEntity } from '../devices/entities/position.entity';
+import { AccountConfigEntity } from '../microvisor/entities/account-config.entity';
+import { AccountSecretEntity } from '../microvisor/entities/account-secret.entity';
+import { MicrovisorAppEntity } from '../microvisor/entities/app.entity';
+import { DeviceConfigEntity } from '../microvisor/entities/device-config.entity';
+import { DeviceSecretEntity } from '../microvisor/entities/device-secret.entity';
+import { MicrovisorDeviceEntity } from '../microvisor/entities/device.entity';
 import { TrackerMessageEntity } from '../northbound/entities/tracker-message.entity';
 import { CallbackDeliveryEntity } from '../twilio/entities/callback-delivery.entity';
 import { CommandEntity } from '../wireless/entities/command.entity';
@@ -19,9 +25,10 @@ import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
 import { DeviceListIndex1795500000000 } from './migrations/1795500000000-DeviceListIndex';
 import { DataLifecycle1795600000000 } from './migrations/1795600000000-DataLifecycle';
 import { DeviceUpdatesInPlace1795700000000 } from './migrations/1795700000000-DeviceUpdatesInPlace';
+import { Wireless1795800000000 } from './migrations/1795800000000-Wireless';
 import { SealedAuthTokens1795850000000 } from './migrations/1795850000000-SealedAuthTokens';
 import { CallbackDeliveries1795860000000 } from './migrations/1795860000000-CallbackDeliveries';
-import { Wireless1795800000000 } from './migrations/1795800000000-Wireless';
+import { Microvisor1795900000000 } from './migrations/1795900000000-Microvisor';
 
 export const ENTITIES = [
   TenantEntity,
@@ -32,12 +39,18 @@ export const ENTITIES = [
   PositionEntity,
   DeviceEventEntity,
   TrackerMessageEntity,
-  CallbackDeliveryEntity,
   RatePlanEntity,
   SimEntity,
   CommandEntity,
   DataSessionEntity,
   SimUsageEntity,
+  CallbackDeliveryEntity,
+  MicrovisorAppEntity,
+  MicrovisorDeviceEntity,
+  AccountConfigEntity,
+  DeviceConfigEntity,
+  AccountSecretEntity,
+  DeviceSecretEntity,
 ];
 
 /** Listed explicitly (not globbed) so the compiled build, the CLI and ts-jest all see the same set. */
@@ -48,9 +61,10 @@ export const MIGRATIONS = [
   DeviceListIndex1795500000000,
   DataLifecycle1795600000000,
   DeviceUpdatesInPlace1795700000000,
+  Wireless1795800000000,
   SealedAuthTokens1795850000000,
   CallbackDeliveries1795860000000,
-  Wireless1795800000000,
+  Microvisor1795900000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

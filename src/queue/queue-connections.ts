@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { BullRootModuleOptions } from '@nestjs/bull';
 import Redis from 'ioredis';
 import type { AppConfig } from '../config/app-config';
-import { createRedisClient } from '../redis/redis-client';
+import { DISCONNECT_TIMEOUT_MS, createRedisClient } from '../redis/redis-client';
 
 /**
  * Bull's connections. The command client fails fast while Redis is down (no offline queue), so a
@@ -39,6 +39,7 @@ export class QueueConnections implements OnApplicationShutdown {
             connectionName: `fleethub:queue-${type}`,
             maxRetriesPerRequest: null,
             enableReadyCheck: false,
+            disconnectTimeout: DISCONNECT_TIMEOUT_MS,
           });
     this.clients.push(client);
     return client;

@@ -30,3 +30,32 @@ describe('QueueProcessor: the shutdown drain', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('ECONNREFUSED'));
   });
 });
+
+describe('QueueProcessor: a job given up', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('is reported to `gaveUp` once its last attempt failed, not at the attempts before', () => {
+    const queue = Object.assign(new EventEmitter(), {
+      name: 'deliveries',
+      process: () => Promise.resolve(),
+    });
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const gaveUp = jest.fn(() => Promise.resolve());
+    new QueueProcessor(queue as unknown as Queue<{ requestId: string }>, {
+      jobName: 'deliver',
+      concurrency: 1,
+      writers: 1,
+      store: () => Promise.resolve(),
+      metrics: {} as MetricsService,
+      gaveUp,
+    }).onApplicationBootstrap();
+    const job = { id: '7', data: { requestId: 'r-1' }, attemptsMade: 1 };
+    const error = new Error('broker unreachable');
+
+    queue.emit('failed', { ...job, finishedOn: undefined }, error);
+    expect(gaveUp).not.toHaveBeenCalled();
+    queue.emit('failed', { ...job, attemptsMade: 8, finishedOn: Date.now() }, error);
+    expect(gaveUp).toHaveBeenCalledTimes(1);
+    expect(gaveUp).toHaveBeenCalledWith({ requestId: 'r-1' }, error);
+  });
+});

@@ -24,6 +24,11 @@ export interface ProcessorOptions<T> {
   store: (jobs: T[]) => Promise<unknown>;
   /** Times each job, from taking it to storing it (waiting for a writer included) or failing. */
   metrics: MetricsService;
+  /**
+   * Called once a job is given up (its last attempt failed, or it can never be stored), with the
+   * last error: for work whose failure must be recorded beyond the failed set.
+   */
+  gaveUp?: (job: T, error: Error) => Promise<void>;
 }
 
 /**
@@ -52,14 +57,22 @@ export class QueueProcessor<T extends QueuedJob>
 
   onApplicationBootstrap(): void {
     const { queue, logger } = this;
-    const { jobName, concurrency, writers, store, metrics } = this.options;
+    const { jobName, concurrency, writers, store, metrics, gaveUp } = this.options;
     const groupCommit = new GroupCommit(store, writers);
     this.consuming = true;
-    queue.on('failed', (job, error) =>
+    queue.on('failed', (job, error) => {
       logger.warn(
         `Job ${job.id} of queue ${queue.name} (request ${job.data.requestId}) failed attempt ${job.attemptsMade}: ${error.message}`,
-      ),
-    );
+      );
+      // Bull sets `finishedOn` only when the job goes to the failed set for good.
+      if (gaveUp && job.finishedOn !== undefined) {
+        gaveUp(job.data, error).catch((gaveUpError: unknown) =>
+          logger.error(
+            `Job ${job.id} of queue ${queue.name} was given up, and that could not be recorded: ${String(gaveUpError)}`,
+          ),
+        );
+      }
+    });
     queue
       .process(jobName, concurrency, async (job) => {
         const done = metrics.timeJob(queue.name);

@@ -1,7 +1,9 @@
 import { twilioDate } from '../twilio/twilio-date';
 import type { TwilioAccount } from '../twilio/twilio-api.decorator';
+import type { CommandResponse } from './commands/dto/command.response';
 import type { RatePlanResponse } from './dto/rate-plan.response';
 import type { SimResponse } from './dto/sim.response';
+import type { CommandEntity } from './entities/command.entity';
 import type { RatePlanEntity } from './entities/rate-plan.entity';
 import type { SimEntity } from './entities/sim.entity';
 
@@ -74,5 +76,30 @@ export function toSimResponse(
       ...(sim.ratePlanSid === null ? {} : { rate_plan: ratePlanUrl(baseUrl, sim.ratePlanSid) }),
     },
     ip_address: sim.ipAddress,
+  };
+}
+
+/** The URL of a Command under the API's base URL (`ApiBaseUrl(WIRELESS_V1)`). */
+export const commandUrl = (baseUrl: string, sid: string) => `${baseUrl}/Commands/${sid}`;
+
+/** A Command exactly as the spec's schema lists its fields. */
+export function toCommandResponse(
+  command: CommandEntity,
+  account: TwilioAccount,
+  baseUrl: string,
+): CommandResponse {
+  return {
+    sid: command.sid,
+    account_sid: account.accountSid,
+    sim_sid: command.simSid,
+    command: command.command,
+    command_mode: command.commandMode,
+    transport: command.transport,
+    delivery_receipt_requested: command.deliveryReceiptRequested,
+    status: command.status,
+    direction: command.direction,
+    date_created: twilioDate(command.createdAt),
+    date_updated: twilioDate(command.updatedAt),
+    url: commandUrl(baseUrl, command.sid),
   };
 }

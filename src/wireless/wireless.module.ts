@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bull';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { TwilioModule } from '../twilio/twilio.module';
+import { CommandsModule } from './commands/commands.module';
 import { RatePlanEntity } from './entities/rate-plan.entity';
 import { SimEntity } from './entities/sim.entity';
 import { RatePlansController } from './rate-plans.controller';
@@ -18,8 +19,9 @@ import { SimsService } from './sims.service';
 import { WIRELESS_MOUNT } from './wireless-paths';
 
 /**
- * Twilio-compatible Programmable Wireless v1, mounted at /wireless/v1. Sims' status changes
- * complete through a queue: with Redis, workers take them when due; without, this process holds
+ * Twilio-compatible Programmable Wireless v1, mounted at /wireless/v1: its routes in API
+ * processes, the Commands' delivery wherever it runs (see CommandsModule), and Sims' status
+ * changes through a queue: with Redis, workers take them when due; without, this process holds
  * them. Imported without `forRoot` (the operator CLI), it offers only the SIM import.
  */
 @Module({ providers: [SimImportService], exports: [SimImportService] })
@@ -33,6 +35,7 @@ export class WirelessModule {
       imports: [
         TwilioModule.forMount(WIRELESS_MOUNT),
         TypeOrmModule.forFeature([RatePlanEntity, SimEntity]),
+        CommandsModule.forRoot(config),
         ...(queued ? [BullModule.registerQueue({ name: SIM_STATUS_QUEUE })] : []),
       ],
       controllers: serves ? [RatePlansController, SimsController] : [],

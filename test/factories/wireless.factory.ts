@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { newSid } from '../../src/twilio/sid';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
 import { SimEntity } from '../../src/wireless/entities/sim.entity';
@@ -17,6 +16,39 @@ export async function insertSim(
   const repository = testApp.dataSource.getRepository(SimEntity);
   return repository.save(
     repository.create({ sid: newSid('DE'), tenantId, iccid: randomIccid(), ...overrides }),
+  );
+}
+
+/** A Sim that may exchange Commands: `active`. */
+export const insertActiveSim = (
+  testApp: TestApp,
+  tenantId: string,
+  overrides: Partial<SimEntity> = {},
+): Promise<SimEntity> => insertSim(testApp, tenantId, { status: 'active', ...overrides });
+
+/** A RatePlan of a tenant, with the API's defaults unless told. */
+export async function insertRatePlan(
+  testApp: TestApp,
+  tenantId: string,
+  overrides: Partial<RatePlanEntity> = {},
+): Promise<RatePlanEntity> {
+  const repository = testApp.dataSource.getRepository(RatePlanEntity);
+  return repository.save(
+    repository.create({
+      sid: newSid('WP'),
+      tenantId,
+      dataEnabled: true,
+      dataLimit: 1000,
+      dataMetering: 'payg',
+      dataLimitStrategy: 'block',
+      messagingEnabled: true,
+      voiceEnabled: false,
+      nationalRoamingEnabled: true,
+      nationalRoamingDataLimit: 1000,
+      internationalRoaming: ['data', 'messaging'],
+      internationalRoamingDataLimit: 1000,
+      ...overrides,
+    }),
   );
 }
 
@@ -64,28 +96,4 @@ export function simCsv(lines: SimCsvLine[]): string {
         .join(','),
     ),
   ].join('\n');
-}
-
-/** A rate plan of a tenant, stored as the RatePlans API would create it with its defaults. */
-export async function createRatePlan(
-  dataSource: DataSource,
-  tenantId: string,
-  uniqueName: string | null = null,
-): Promise<RatePlanEntity> {
-  return dataSource.getRepository(RatePlanEntity).save({
-    sid: newSid('WP'),
-    tenantId,
-    uniqueName,
-    friendlyName: null,
-    dataEnabled: true,
-    dataLimit: 1000,
-    dataMetering: 'payg',
-    dataLimitStrategy: 'block',
-    messagingEnabled: true,
-    voiceEnabled: false,
-    nationalRoamingEnabled: true,
-    nationalRoamingDataLimit: 1000,
-    internationalRoaming: ['data', 'messaging'],
-    internationalRoamingDataLimit: 1000,
-  });
 }

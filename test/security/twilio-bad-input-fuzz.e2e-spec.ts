@@ -2,12 +2,13 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
+import { CommandEntity } from '../../src/wireless/entities/command.entity';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
 import { SimEntity } from '../../src/wireless/entities/sim.entity';
 import { oddBasic, oddText, percentEncoded, type HeaderLine } from '../factories/bad-input.factory';
 import { northboundCredentials } from '../factories/northbound.factory';
 import { createTenant, tenantIdOf } from '../factories/tenant.factory';
-import { insertSim } from '../factories/wireless.factory';
+import { insertActiveSim, insertSim } from '../factories/wireless.factory';
 import { exchangeAll, type HttpAnswer, type HttpExchange } from '../utils/http-exchange';
 import { listeningUrl } from '../utils/listening-url';
 import { seededRandom, type Random } from '../utils/prng';
@@ -32,6 +33,7 @@ if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer`)
 const CONCURRENCY = 4;
 const RATE_PLANS = '/wireless/v1/RatePlans';
 const SIMS = '/wireless/v1/Sims';
+const COMMANDS = '/wireless/v1/Commands';
 const FORM_TYPE: HeaderLine = ['Content-Type', 'application/x-www-form-urlencoded'];
 
 interface Plan {
@@ -51,6 +53,9 @@ interface Fixtures {
   /** The writer's Sims, all `new` and on no rate plan; the other account's. */
   writerSims: Plan[];
   otherSims: Plan[];
+  /** Commands of the writer's (to its Sim `fuzz-sim`) and of the other account's. */
+  writerCommands: string[];
+  otherCommands: string[];
 }
 
 interface Draft {
@@ -76,6 +81,24 @@ interface FuzzRoute {
 const hex32 = () => randomBytes(16).toString('hex');
 const LIMITS = ['DataLimit', 'NationalRoamingDataLimit', 'InternationalRoamingDataLimit'];
 const BOOLEANS = ['DataEnabled', 'MessagingEnabled', 'VoiceEnabled', 'NationalRoamingEnabled'];
+const RATE_PLAN_PARAMS = [
+  ...LIMITS,
+  ...BOOLEANS,
+  'DataMetering',
+  'DataLimitStrategy',
+  'FriendlyName',
+  'UniqueName',
+  'InternationalRoaming',
+];
+const COMMAND_PARAMS = [
+  'Command',
+  'Sim',
+  'CommandMode',
+  'IncludeSid',
+  'DeliveryReceiptRequested',
+  'CallbackUrl',
+  'CallbackMethod',
+];
 
 /** Values the create operation takes, to go beside a defect. */
 const VALID: Record<string, string[]> = {
@@ -86,6 +109,13 @@ const VALID: Record<string, string[]> = {
   FriendlyName: ['', 'Fleet plan', 'été 🚗', 'a+b&c=d'],
   UniqueName: ['fuzz-plan', 'plan à 10 €'],
   InternationalRoaming: ['data', 'messaging', 'voice'],
+  Command: ['hello', 'reboot now', 'AAEC'],
+  Sim: ['fuzz-sim'],
+  CommandMode: ['text', 'binary'],
+  IncludeSid: ['none', 'start', 'end'],
+  DeliveryReceiptRequested: ['true', 'false'],
+  CallbackUrl: ['https://example.com/commands'],
+  CallbackMethod: ['GET', 'POST'],
 };
 
 /** Values each parameter must refuse, as text (encoded when sent). */
@@ -114,6 +144,27 @@ const REFUSED: Record<string, string[]> = {
     'a\u0085b',
   ],
   InternationalRoaming: ['sms', '', 'data,messaging', 'DATA', ' data'],
+  Command: [
+    '',
+    'x'.repeat(161),
+    '🚚'.repeat(161),
+    'c'.repeat(10_240),
+    'a\u0000b',
+    '\u001b[31mred',
+    'a\r\nb',
+  ],
+  Sim: ['', 's'.repeat(65), 's'.repeat(10_240), 'no-such-sim', `DE${hex32()}`, 'others-sim'],
+  CommandMode: ['', 'TEXT', 'hex', 'text '],
+  IncludeSid: ['', 'both', 'START', 'none '],
+  DeliveryReceiptRequested: ['yes', '1', '', 'true '],
+  CallbackUrl: [
+    '',
+    'ftp://example.com/x',
+    'example.com/x',
+    'javascript:alert(1)',
+    `https://${'a'.repeat(2048)}.example`,
+  ],
+  CallbackMethod: ['', 'PUT', 'get', 'HEAD'],
 };
 
 const METHODS = ['CallbackMethod', 'CommandsCallbackMethod', 'SmsMethod', 'VoiceMethod'];
@@ -363,6 +414,17 @@ function foreignPlan(random: Random, fx: Fixtures): { label: string; value: stri
   ]);
 }
 
+/** A path segment naming no Command of the writer's. */
+function foreignCommand(random: Random, fx: Fixtures): { label: string; value: string } {
+  return random.pick([
+    { label: "the other account's Command", value: random.pick(fx.otherCommands) },
+    { label: 'an unknown SID', value: `DC${hex32()}` },
+    { label: 'a SID of another resource', value: `DE${hex32()}` },
+    { label: '10 kB name', value: 'n'.repeat(10_240) },
+    oddButWellFormed(random),
+  ]);
+}
+
 function ownPlan(random: Random, fx: Fixtures): { label: string; value: string; plan: Plan } {
   const plan = random.pick(fx.writerPlans);
   return random.chance(0.5)
@@ -419,10 +481,18 @@ const PAGING: Record<string, { valid: string[]; odd: string[] }> = {
   },
 };
 
-/** A list's query: some of `params` (paging, filters), valid or odd, and now and then one it ignores. */
+/** The filters of GET /Commands: values it takes, values it refuses. */
+const COMMAND_FILTERS: Record<string, { valid: string[]; odd: string[] }> = {
+  Sim: { valid: ['fuzz-sim', 'others-sim', 'none-such'], odd: ['s'.repeat(65), 'a%00b'] },
+  Status: { valid: ['queued', 'received'], odd: ['', 'lost', 'QUEUED'] },
+  Direction: { valid: ['to_sim', 'from_sim'], odd: ['', 'both'] },
+  Transport: { valid: ['sms', 'ip'], odd: ['', 'mqtt'] },
+};
+
+/** A list's query: some paging parameters and filters, valid or odd, maybe an ignored one. */
 function listQuery(
   random: Random,
-  list: string,
+  path: string,
   params: Record<string, { valid: string[]; odd: string[] }>,
 ): Draft {
   const labels: string[] = [];
@@ -442,7 +512,7 @@ function listQuery(
   return {
     label: labels.join(', ') || 'no query',
     method: 'GET',
-    target: pairs.length > 0 ? `${list}?${pairs.join('&')}` : list,
+    target: pairs.length > 0 ? `${path}?${pairs.join('&')}` : path,
     headers: [],
   };
 }
@@ -456,7 +526,7 @@ const ROUTES: FuzzRoute[] = [
     draw: (random, fx) => ({
       method: 'POST',
       target: RATE_PLANS,
-      ...refusedForm(random, fx, Object.keys(REFUSED), [
+      ...refusedForm(random, fx, RATE_PLAN_PARAMS, [
         refusedValue,
         refusedValue,
         refusedValue,
@@ -558,6 +628,44 @@ const ROUTES: FuzzRoute[] = [
     },
   },
   {
+    method: 'POST',
+    path: COMMANDS,
+    requests: 80,
+    draw: (random, fx) => ({
+      method: 'POST',
+      target: COMMANDS,
+      ...refusedForm(random, fx, COMMAND_PARAMS, [
+        refusedValue,
+        refusedValue,
+        refusedValue,
+        givenTwice,
+        brokenEscape,
+      ]),
+    }),
+  },
+  {
+    method: 'GET',
+    path: COMMANDS,
+    requests: 40,
+    draw: (random) => listQuery(random, COMMANDS, { ...COMMAND_FILTERS, ...PAGING }),
+  },
+  {
+    method: 'GET',
+    path: `${COMMANDS}/{Sid}`,
+    requests: 30,
+    draw: (random, fx) => {
+      const command = random.chance(0.4)
+        ? { label: 'own Command', value: random.pick(fx.writerCommands) }
+        : foreignCommand(random, fx);
+      return {
+        label: command.label,
+        method: 'GET',
+        target: `${COMMANDS}/${command.value}`,
+        headers: [],
+      };
+    },
+  },
+  {
     method: 'DELETE',
     path: `${SIMS}/{Sid}`,
     requests: 25,
@@ -580,6 +688,20 @@ const ROUTES: FuzzRoute[] = [
     draw: (random, fx) => {
       const sim = random.chance(0.4) ? ownSim(random, fx) : foreignSim(random, fx);
       return { label: sim.label, method: 'GET', target: `${SIMS}/${sim.value}`, headers: [] };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${COMMANDS}/{Sid}`,
+    requests: 30,
+    draw: (random, fx) => {
+      const command = foreignCommand(random, fx);
+      return {
+        label: command.label,
+        method: 'DELETE',
+        target: `${COMMANDS}/${command.value}`,
+        headers: [],
+      };
     },
   },
 ];
@@ -659,9 +781,13 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
   let simsBefore: unknown[];
   const errorsLogged: unknown[][] = [];
 
+  let commandsBefore: unknown[];
+
   const allPlans = () =>
     testApp.dataSource.getRepository(RatePlanEntity).find({ order: { sid: 'ASC' } });
   const allSims = () => testApp.dataSource.getRepository(SimEntity).find({ order: { sid: 'ASC' } });
+  const allCommands = () =>
+    testApp.dataSource.getRepository(CommandEntity).find({ order: { sid: 'ASC' } });
 
   beforeAll(async () => {
     testApp = await createTestApp({
@@ -702,6 +828,21 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       }
       return sims;
     };
+    // A Sim each, and Commands to it (no transport: they stay queued).
+    const createCommands = async (tenant: TenantCredentials, sim: string) => {
+      await insertActiveSim(testApp, await tenantIdOf(testApp, tenant.tenant), { uniqueName: sim });
+      const sids: string[] = [];
+      for (const command of ['first', 'second']) {
+        const response = await testApp.http
+          .post(COMMANDS)
+          .auth(tenant.accountSid, tenant.authToken)
+          .type('form')
+          .send({ Command: command, Sim: sim })
+          .expect(201);
+        sids.push((response.body as { sid: string }).sid);
+      }
+      return sids;
+    };
     fx = {
       writer,
       writerPlans,
@@ -710,10 +851,13 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       // Names the writer has none of: a write by one of them must reach no plan of the writer's.
       otherPlans: await createPlans(other, ['others-only', 'gamma']),
       writerSims: await insertSims(writer, ['sim-a', 'sim b', 'sïm']),
-      otherSims: await insertSims(other, ['others-sim', 'delta']),
+      otherSims: await insertSims(other, ['theirs-sim', 'delta']),
+      writerCommands: await createCommands(writer, 'fuzz-sim'),
+      otherCommands: await createCommands(other, 'others-sim'),
     };
     plansBefore = await allPlans();
     simsBefore = await allSims();
+    commandsBefore = await allCommands();
 
     const cases = drawCases(seededRandom(SEED), fx);
     const logged = jest
@@ -820,6 +964,8 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       [`GET ${RATE_PLANS}/{Sid}`]: ['2xx', '4xx'],
       [`GET ${SIMS}`]: ['2xx', '4xx'],
       [`GET ${SIMS}/{Sid}`]: ['2xx', '4xx'],
+      [`GET ${COMMANDS}`]: ['2xx', '4xx'],
+      [`GET ${COMMANDS}/{Sid}`]: ['2xx', '4xx'],
     });
   });
 
@@ -833,5 +979,9 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
 
   it("changes no Sim, the writer's or the other account's", async () => {
     expect(await allSims()).toEqual(simsBefore);
+  });
+
+  it("creates, changes and deletes no Command, the writer's or the other account's", async () => {
+    expect(await allCommands()).toEqual(commandsBefore);
   });
 });

@@ -100,8 +100,13 @@ export class Wireless1795800000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX wireless_commands_page_idx ON wireless_commands (tenant_id, created_at, sid)`,
     );
+    // A Sim's Commands in keyset pages (the `Sim` filter), and its queued ones counted against
+    // the limit of 100 at every create.
     await queryRunner.query(
-      `CREATE INDEX wireless_commands_sim_idx ON wireless_commands (sim_sid, created_at)`,
+      `CREATE INDEX wireless_commands_sim_idx ON wireless_commands (sim_sid, created_at, sid)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX wireless_commands_queued_idx ON wireless_commands (sim_sid) WHERE status = 'queued'`,
     );
 
     await queryRunner.query(`

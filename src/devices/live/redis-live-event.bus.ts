@@ -2,6 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { withTimeout } from '../../common/with-timeout';
 import { LuaScript } from '../../redis/lua-script';
+import { DISCONNECT_TIMEOUT_MS } from '../../redis/redis-client';
 import {
   LiveEventBus,
   REPLAY_WINDOW_MESSAGES,
@@ -160,6 +161,7 @@ export class RedisLiveEventBus extends LiveEventBus implements OnApplicationShut
         connectionName: 'fleethub:live',
         // Streams wait for Redis to come back; ioredis then subscribes the channels again.
         maxRetriesPerRequest: null,
+        disconnectTimeout: DISCONNECT_TIMEOUT_MS,
       });
       subscriber.on('message', (channel: string, text: string) => this.dispatch(channel, text));
       subscriber.on('error', (error) => this.logger.warn(`Live subscriber: ${error.message}`));

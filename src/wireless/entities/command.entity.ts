@@ -25,7 +25,8 @@ export type IncludeSid = (typeof INCLUDE_SID_OPTIONS)[number];
 /** A machine-to-machine Command: a short text or binary message to a Sim (`to_sim`) or from it. */
 @Entity('wireless_commands')
 @Index('wireless_commands_page_idx', ['tenantId', 'createdAt', 'sid'])
-@Index('wireless_commands_sim_idx', ['simSid', 'createdAt'])
+@Index('wireless_commands_sim_idx', ['simSid', 'createdAt', 'sid'])
+@Index('wireless_commands_queued_idx', ['simSid'], { where: `status = 'queued'` })
 @Check('wireless_commands_command_mode_check', `command_mode IN ('text', 'binary')`)
 @Check('wireless_commands_transport_check', `transport IN ('sms', 'ip')`)
 @Check('wireless_commands_include_sid_check', `include_sid IN ('none', 'start', 'end')`)
