@@ -18,6 +18,7 @@ import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { WirelessUsageModule } from './wireless/usage/wireless-usage.module';
 
 /**
  * The whole application for one configuration. The role decides what runs: `api` serves HTTP,
@@ -44,6 +45,7 @@ export class AppModule {
         TelemetryModule.forRoot(config),
         NorthboundModule.forRoot(config),
         LifecycleModule.forRoot(config),
+        WirelessUsageModule.forRoot(config),
       ],
       providers: [
         ConnectionErrorGuard,

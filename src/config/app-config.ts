@@ -99,6 +99,10 @@ export interface AppConfig {
     idleTimeoutMs: number;
   };
   liveStreams: ConcurrencyLimits;
+  wireless: {
+    /** Silence after which a Sim's data session ends. */
+    dataSessionIdleMs: number;
+  };
 }
 
 /** The configuration once every value the process needs is known (see `resolveLocalDefaults`). */
@@ -219,5 +223,6 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       idleTimeoutMs: env.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
     },
     liveStreams: { perProcess: env.LIVE_MAX_STREAMS, perTenant: env.LIVE_MAX_STREAMS_PER_TENANT },
+    wireless: { dataSessionIdleMs: env.DATA_SESSION_IDLE_MINUTES * 60_000 },
   };
 }

@@ -351,6 +351,16 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1_000_000)
   LIVE_MAX_STREAMS_PER_TENANT = 50;
+
+  /**
+   * Minutes without traffic after which a Sim's data session ends: its device's next request opens
+   * a new one.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  DATA_SESSION_IDLE_MINUTES = 10;
 }
 
 /** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */
