@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { TenantCredentials } from '../src/auth/tenants.service';
 import { TrafficMeter } from '../src/metering/traffic-meter';
 import { DataSessionsService, type DataSession } from '../src/wireless/usage/data-sessions.service';
@@ -17,6 +18,7 @@ import { pointSeries, randomImei } from './factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/tenant.factory';
 import { insertCommand, insertSim } from './factories/wireless.factory';
 import { createTestApp, type TestApp } from './utils/test-app';
+import { createTestDatabase } from './utils/test-database';
 import { waitFor } from './utils/wait';
 
 const MINUTE = 60_000;
@@ -462,5 +464,46 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       const other = await tenantIdOf(testApp, (await createTenant(testApp, 'Prying Fleet')).tenant);
       expect((await sessions.list(other, simSid, { size: 10 })).items).toEqual([]);
     });
+  });
+});
+
+describe('an API process that stops', () => {
+  it('stores the traffic it counted, after its last answer and before its pool closes', async () => {
+    const database = await createTestDatabase();
+    try {
+      const testApp = await createTestApp({ databaseUrl: database.url });
+      const tenant = await createTenant(testApp, 'Stopping Fleet');
+      const trackerId = randomTrackerId();
+      const simSid = await insertSim(testApp, await tenantIdOf(testApp, tenant.tenant), {
+        imei: trackerId,
+      });
+      const text = JSON.stringify(trackerMessage({ trackerId }));
+      const response = await testApp.http
+        .post('/data')
+        .auth(...northboundCredentials(tenant))
+        .set('Content-Type', 'application/json')
+        .send(text)
+        .expect(200);
+      await testApp.close();
+
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          'SELECT upload_bytes, download_bytes FROM wireless_sim_usage WHERE sim_sid = $1',
+          [simSid],
+        );
+        expect(rows).toEqual([
+          {
+            upload_bytes: String(Buffer.byteLength(text)),
+            download_bytes: String(Buffer.byteLength(response.text)),
+          },
+        ]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await database.drop();
+    }
   });
 });
