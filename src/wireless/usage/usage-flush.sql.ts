@@ -30,13 +30,18 @@ metered AS (
  */
 export const END_SESSIONS_SQL = `
 WITH ${METERED_TRAFFIC},
-resumed AS (SELECT sim_sid, min("firstAt") AS first_at FROM metered GROUP BY sim_sid)
+resumed AS (SELECT sim_sid, min("firstAt") AS first_at FROM metered GROUP BY sim_sid),
+open AS (
+  SELECT o.sid,
+    COALESCE(r.first_at, $2::timestamptz - $4 * interval '1 millisecond') AS resumes_at
+  FROM wireless_data_sessions o LEFT JOIN resumed r ON r.sim_sid = o.sim_sid
+  WHERE o.ended_at IS NULL
+)
 UPDATE wireless_data_sessions d SET ended_at = d.last_updated_at
-WHERE d.ended_at IS NULL
-  AND d.last_updated_at < COALESCE(
-    (SELECT r.first_at FROM resumed r WHERE r.sim_sid = d.sim_sid),
-    $2::timestamptz - $4 * interval '1 millisecond'
-  ) - $3 * interval '1 millisecond'`;
+FROM open
+-- On the row itself, so that a row another flush has just changed is judged as it is now.
+WHERE d.sid = open.sid AND d.ended_at IS NULL
+  AND d.last_updated_at < open.resumes_at - $3 * interval '1 millisecond'`;
 
 /**
  * Adds the traffic to each Sim's hours and to its open session, opening one where there is none.
