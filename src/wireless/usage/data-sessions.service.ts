@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { DataSessionEntity } from '../entities/data-session.entity';
 import type { PageOf, PageRequest } from './keyset-page';
 
-/** Where a data session stands in its Sim's list: newest first, by start then SID. */
+/** Where a data session stands in its Sim's list: by start, then SID. */
 export interface DataSessionKey {
   startedAt: Date;
   sid: string;
@@ -25,9 +25,9 @@ export interface DataSession {
 }
 
 /**
- * The data sessions of a Sim, newest first (the session a device is in, if any, heads the list).
- * A session idle for longer than DATA_SESSION_IDLE_MINUTES is over even before a flush has ended
- * it in the database: it shows as ended at its last traffic.
+ * The data sessions of a Sim, oldest first: in order of creation, like every Twilio list of
+ * FleetHub. A session idle for longer than DATA_SESSION_IDLE_MINUTES is over even before a flush
+ * has ended it in the database: it shows as ended at its last traffic.
  */
 @Injectable()
 export class DataSessionsService {
@@ -47,18 +47,18 @@ export class DataSessionsService {
     page: PageRequest<DataSessionKey>,
     now = new Date(),
   ): Promise<PageOf<DataSession>> {
-    // Newest first; reading back (a previous page) walks the index the other way.
+    // Reading back (a previous page) walks the index the other way.
     const backwards = page.before !== undefined;
     const key = page.before ?? page.after;
     const query = this.dataSource
       .getRepository(DataSessionEntity)
       .createQueryBuilder('d')
       .where('d.tenant_id = :tenantId AND d.sim_sid = :simSid', { tenantId, simSid })
-      .orderBy('d.started_at', backwards ? 'ASC' : 'DESC')
-      .addOrderBy('d.sid', backwards ? 'ASC' : 'DESC')
+      .orderBy('d.started_at', backwards ? 'DESC' : 'ASC')
+      .addOrderBy('d.sid', backwards ? 'DESC' : 'ASC')
       .limit(page.size + 1);
     if (key) {
-      query.andWhere(`(d.started_at, d.sid) ${backwards ? '>' : '<'} (:startedAt, :sid)`, key);
+      query.andWhere(`(d.started_at, d.sid) ${backwards ? '<' : '>'} (:startedAt, :sid)`, key);
     }
     const rows = await query.getMany();
     const more = rows.length > page.size;
