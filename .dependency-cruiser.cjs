@@ -20,8 +20,8 @@
  * through others, and neither may two top-level folders. Between features that leaves an order,
  * today: auth and metering first (metering counts the ingestion routes' traffic: ingestion counts
  * into it and wireless bills from it, neither knowing the other); devices and rate-limit on auth;
- * telemetry, northbound and lifecycle on those; wireless on auth and metering; health on none;
- * cli on top.
+ * telemetry, northbound and lifecycle on those; twilio on auth; wireless on twilio and metering;
+ * health on none; cli on top.
  */
 
 const BASE = ['config', 'common'];
@@ -50,6 +50,18 @@ const PUBLIC = {
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
   metering: ['traffic-meter.ts'],
+  // The Twilio conventions every Twilio-compatible API builds on; its guard and filter stay
+  // inside, behind `TwilioApi()`.
+  twilio: [
+    'twilio-api.decorator.ts',
+    'form-params.ts',
+    'paging.ts',
+    'keyset-page.ts',
+    'resource-url.ts',
+    'sid.ts',
+    'twilio-date.ts',
+    'twilio-error.ts',
+  ],
 };
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

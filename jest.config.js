@@ -1,4 +1,7 @@
-/** Unit specs live beside the code; e2e specs boot the real app against real PostgreSQL and Redis. */
+/**
+ * Unit specs live beside the code; contract specs serve one controller with mocks behind it (no
+ * database, no Redis); e2e specs boot the real app against real PostgreSQL and Redis.
+ */
 const transform = {
   '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
 };
@@ -30,6 +33,13 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: __dirname,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform,
+    },
+    {
+      displayName: 'contracts',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/contracts/**/*.contract-spec.ts'],
       transform,
     },
     {

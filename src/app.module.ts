@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { GLOBAL_HTTP_PROVIDERS } from './app.setup';
 import { AuthApiModule } from './auth/auth-api.module';
-import { ApiExceptionFilter } from './common/errors/api-exception.filter';
-import { createValidationPipe } from './common/errors/validation';
+import { ErrorFormatsModule } from './common/errors/error-formats.module';
 import { loggerParams } from './common/logging';
 import type { ResolvedAppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -18,7 +17,7 @@ import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
-import { WirelessUsageModule } from './wireless/usage/wireless-usage.module';
+import { WirelessModule } from './wireless/wireless.module';
 
 /**
  * The whole application for one configuration. The role decides what runs: `api` serves HTTP,
@@ -33,6 +32,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
+        ErrorFormatsModule,
         TypeOrmModule.forRoot(
           buildDataSourceOptions(config.database.url, config.database.poolSize),
         ),
@@ -45,13 +45,9 @@ export class AppModule {
         TelemetryModule.forRoot(config),
         NorthboundModule.forRoot(config),
         LifecycleModule.forRoot(config),
-        WirelessUsageModule.forRoot(config),
+        WirelessModule.forRoot(config),
       ],
-      providers: [
-        ConnectionErrorGuard,
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
-      ],
+      providers: [ConnectionErrorGuard, ...GLOBAL_HTTP_PROVIDERS],
     };
   }
 }

@@ -1,8 +1,11 @@
-import type { NestApplicationOptions } from '@nestjs/common';
+import type { NestApplicationOptions, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { createValidationPipe } from './common/errors/validation';
 import { answerClientErrors } from './common/http/client-errors';
 import { requestId } from './common/http/request-id';
 import type { AppConfig } from './config/app-config';
@@ -23,6 +26,16 @@ function openApiDocument(app: NestExpressApplication) {
     .build();
   return SwaggerModule.createDocument(app, config);
 }
+
+/**
+ * The global pieces every route's answer goes through: the exception filter that writes the error
+ * envelope, and the pipe that validates DTOs. The root module installs them; the contract tests
+ * install them around a single controller.
+ */
+export const GLOBAL_HTTP_PROVIDERS: Provider[] = [
+  { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  { provide: APP_PIPE, useFactory: createValidationPipe },
+];
 
 /**
  * No body parser runs ahead of the routes: a route reads its body once the caller has

@@ -5,8 +5,13 @@ import { MIGRATIONS, buildDataSourceOptions } from '../src/database/data-source-
 import { monthOf, monthPartition, monthsAround } from '../src/devices/position-partitions';
 import { DataLifecycleService, LIFECYCLE_LOCK_KEY } from '../src/lifecycle/data-lifecycle.service';
 import { TenantRetentionService } from '../src/lifecycle/tenant-retention.service';
-import { position, storeDeviceData, track } from './factories/device-data.factory';
-import { ASSET_TRACKER_SAMPLES, northboundCredentials } from './factories/northbound.factory';
+import { deviceEvent, position, storeDeviceData, track } from './factories/device-data.factory';
+import {
+  noFixLocation,
+  northboundCredentials,
+  randomTrackerId,
+  trackerMessage,
+} from './factories/northbound.factory';
 import { randomImei } from './factories/telemetry.factory';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import { TEST_ENV, databaseUrl } from './setup/test-environment';
@@ -196,16 +201,11 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
     const seed = async (name: string) => {
       const { tenant, tenantId } = await fleet(name);
       const imei = randomImei();
-      const trackerId = randomBytes(8).toString('hex');
+      const trackerId = randomTrackerId();
       const times = { old: daysAgo(100), recent: daysAgo(5) };
       await storeDeviceData(testApp, tenantId, {
         positions: [position(imei, times.old), position(imei, times.recent)],
-        events: [times.old, times.recent].map((occurredAt) => ({
-          deviceExternalId: imei,
-          occurredAt,
-          type: 'BATTERY_LOW',
-          code: '116',
-        })),
+        events: [deviceEvent(imei, times.old), deviceEvent(imei, times.recent)],
       });
       for (const time of [times.old, times.recent]) {
         const seconds = Math.floor(Date.parse(time) / 1000);
@@ -213,7 +213,14 @@ describe('Data lifecycle: monthly partitions of positions, per-tenant retention'
           .post('/data')
           .auth(...northboundCredentials(tenant))
           // No fix and no alert: a message, and neither a position nor an event.
-          .send({ ...ASSET_TRACKER_SAMPLES['no-location'], trackerId, timestamp: seconds })
+          .send(
+            trackerMessage({
+              trackerId,
+              timestamp: seconds,
+              location: noFixLocation(),
+              alerts: [],
+            }),
+          )
           .expect(200);
       }
       return { tenant, tenantId, imei, trackerId };

@@ -1,7 +1,13 @@
 import { createTestApp, type TestApp } from './utils/test-app';
 
+interface Operation {
+  security?: Record<string, string[]>[];
+  tags?: string[];
+  requestBody?: { content: Record<string, unknown> };
+}
+
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+  paths: Record<string, Record<string, Operation>>;
 }
 
 const TOKEN_PATH = '/apidev/v1/auth/token';
@@ -54,5 +60,51 @@ describe('OpenAPI (/docs/openapi.json): the security each /apidev/v1 route requi
       route: `POST ${TOKEN_PATH}`,
       security: API_KEY_AND_TENANT,
     });
+  });
+});
+
+describe('OpenAPI (/docs/openapi.json): the Twilio-compatible routes', () => {
+  let testApp: TestApp;
+  let operations: { route: string; operation: Operation }[];
+  beforeAll(async () => {
+    testApp = await createTestApp({ redis: false });
+    const { paths } = (await testApp.http.get('/docs/openapi.json').expect(200))
+      .body as OpenApiDocument;
+    operations = Object.entries(paths)
+      .filter(([path]) => path.startsWith('/wireless/'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({
+          route: `${method.toUpperCase()} ${path}`,
+          operation,
+        })),
+      );
+  });
+  afterAll(() => testApp.close());
+
+  it('documents every RatePlans operation', () => {
+    expect(operations.map(({ route }) => route)).toEqual(
+      expect.arrayContaining([
+        'POST /wireless/v1/RatePlans',
+        'GET /wireless/v1/RatePlans',
+        'GET /wireless/v1/RatePlans/{Sid}',
+        'POST /wireless/v1/RatePlans/{Sid}',
+        'DELETE /wireless/v1/RatePlans/{Sid}',
+      ]),
+    );
+  });
+
+  it("asks for the 'twilio' Basic scheme on each, tags it, and takes form bodies", () => {
+    for (const { route, operation } of operations) {
+      expect({ route, security: operation.security, tagged: operation.tags?.length }).toEqual({
+        route,
+        security: [{ twilio: [] }],
+        tagged: 1,
+      });
+      if (operation.requestBody) {
+        expect(Object.keys(operation.requestBody.content)).toEqual([
+          'application/x-www-form-urlencoded',
+        ]);
+      }
+    }
   });
 });

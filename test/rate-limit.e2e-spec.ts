@@ -4,6 +4,7 @@ import type { TenantCredentials } from '../src/auth/tenants.service';
 import { COMMANDS } from '../src/cli/commands';
 import { Clock } from '../src/rate-limit/clock';
 import { RateLimitOverridesService } from '../src/rate-limit/rate-limit-overrides.service';
+import { northboundCredentials, trackerMessage } from './factories/northbound.factory';
 import { apiHeaders, createTenant, issueToken } from './factories/tenant.factory';
 import { telemetryPoint } from './factories/telemetry.factory';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -304,6 +305,15 @@ describe('the plain per-tenant limit of the other /apidev/v1 routes', () => {
       },
       meta: {},
     });
+
+    // the Asset Trackers' route never refuses a message for the rate, whoever sends it
+    for (let i = 0; i < 4; i++) {
+      const message = await testApp.http
+        .post('/data')
+        .auth(...northboundCredentials(first))
+        .send(trackerMessage());
+      expect(message.status).toBe(200);
+    }
 
     // another tenant has its own count
     expect((await tokenRequest(second)).status).toBe(200);

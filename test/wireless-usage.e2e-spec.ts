@@ -93,12 +93,12 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
     it("counts each linked device's request and answer bytes, a batch split by its points", async () => {
       const [imei1, imei2, unlinked] = [randomImei(), randomImei(), randomImei()];
       const trackerId = randomTrackerId();
-      const sim1 = await insertSim(testApp, tenantId, { imei: imei1 });
-      const sim2 = await insertSim(testApp, tenantId, { imei: imei2 });
-      const trackerSim = await insertSim(testApp, tenantId, { imei: trackerId });
+      const sim1 = (await insertSim(testApp, tenantId, { imei: imei1 })).sid;
+      const sim2 = (await insertSim(testApp, tenantId, { imei: imei2 })).sid;
+      const trackerSim = (await insertSim(testApp, tenantId, { imei: trackerId })).sid;
       const other = await createTenant(testApp, 'Other Fleet');
       const otherTenantId = await tenantIdOf(testApp, other.tenant);
-      const otherSim = await insertSim(testApp, otherTenantId, { imei: imei1 });
+      const otherSim = (await insertSim(testApp, otherTenantId, { imei: imei1 })).sid;
       const before = Date.now();
 
       // Three points of imei1 and one of imei2, in a body of a multiple of 4 bytes: 3/4 and 1/4.
@@ -161,7 +161,7 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
 
     it('shows a new data session within 10 s of the traffic that opens it', async () => {
       const trackerId = randomTrackerId();
-      const simSid = await insertSim(testApp, tenantId, { imei: trackerId });
+      const simSid = (await insertSim(testApp, tenantId, { imei: trackerId })).sid;
       const sent = await sendTrackerMessage(trackerId);
       const shown = await waitFor(
         () => allSessions(simSid),
@@ -184,7 +184,7 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
 
     it('opens one session per burst across processes flushing at once, and a new one after the idle time', async () => {
       const imei = randomImei();
-      const simSid = await insertSim(testApp, tenantId, { imei });
+      const simSid = (await insertSim(testApp, tenantId, { imei })).sid;
       const [a, b] = [apiProcess(), apiProcess()];
       const now = Date.now();
       const t0 = now - 30 * MINUTE;
@@ -229,7 +229,7 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
 
     it('shows an idle session as ended at its last traffic, and a flush ends it', async () => {
       const imei = randomImei();
-      const simSid = await insertSim(testApp, tenantId, { imei });
+      const simSid = (await insertSim(testApp, tenantId, { imei })).sid;
       const { meter, flusher } = apiProcess();
       const last = Date.now() - MINUTE;
       meter.record(tenantId, [imei], 10, 1, last);
@@ -240,7 +240,7 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       expect((await seenAt(last + 10 * MINUTE + 1)).items[0].end).toEqual(new Date(last));
 
       const staleImei = randomImei();
-      const stale = await insertSim(testApp, tenantId, { imei: staleImei });
+      const stale = (await insertSim(testApp, tenantId, { imei: staleImei })).sid;
       const longAgo = Date.now() - 30 * MINUTE;
       meter.record(tenantId, [staleImei], 10, 1, longAgo);
       await flusher.flush();
@@ -259,11 +259,12 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
         createdAt: new Date(Date.now() - DAY),
       });
       const newer = await insertSim(testApp, tenantId, { imei });
+      expect(older.createdAt.getTime()).toBeLessThan(newer.createdAt.getTime());
       const { meter, flusher } = apiProcess();
       meter.record(tenantId, [imei], 70, 7, Date.now());
       await flusher.flush();
-      expect((await usageOf(newer)).data.total).toBe(77);
-      expect((await usageOf(older)).data.total).toBe(0);
+      expect((await usageOf(newer.sid)).data.total).toBe(77);
+      expect((await usageOf(older.sid)).data.total).toBe(0);
     });
   });
 
@@ -301,8 +302,8 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       const tenantOfRecords = await createTenant(testApp, 'Recorded Fleet');
       owner = await tenantIdOf(testApp, tenantOfRecords.tenant);
       const [imei1, imei2] = [randomImei(), randomImei()];
-      sim1 = await insertSim(testApp, owner, { imei: imei1 });
-      sim2 = await insertSim(testApp, owner, { imei: imei2 });
+      sim1 = (await insertSim(testApp, owner, { imei: imei1 })).sid;
+      sim2 = (await insertSim(testApp, owner, { imei: imei2 })).sid;
       base = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
 
       const meter = new TrafficMeter();
@@ -439,7 +440,7 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
   describe('DataSessions', () => {
     it("lists a Sim's sessions oldest first, in keyset pages both ways", async () => {
       const imei = randomImei();
-      const simSid = await insertSim(testApp, tenantId, { imei });
+      const simSid = (await insertSim(testApp, tenantId, { imei })).sid;
       const meter = new TrafficMeter();
       const flusher = new UsageFlusher(testApp.dataSource, meter, testApp.config);
       const now = Date.now();
@@ -473,9 +474,8 @@ describe('an API process that stops', () => {
       const testApp = await createTestApp({ databaseUrl: database.url });
       const tenant = await createTenant(testApp, 'Stopping Fleet');
       const trackerId = randomTrackerId();
-      const simSid = await insertSim(testApp, await tenantIdOf(testApp, tenant.tenant), {
-        imei: trackerId,
-      });
+      const tenantId = await tenantIdOf(testApp, tenant.tenant);
+      const simSid = (await insertSim(testApp, tenantId, { imei: trackerId })).sid;
       const text = JSON.stringify(trackerMessage({ trackerId }));
       const response = await testApp.http
         .post('/data')

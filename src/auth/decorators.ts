@@ -10,7 +10,8 @@ import { ApiBasicAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { JsonBodyGuard } from '../common/http/json-body.guard';
 import { ApiAuthGuard, ApiKeyGuard } from './guards/api-auth.guard';
-import { NorthboundAuthGuard, TwilioAuthGuard } from './guards/passport.guards';
+import { NorthboundAuthGuard } from './guards/passport.guards';
+import { TwilioAuthGuard } from './guards/twilio-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import type { ApiKeyPrincipal, ApiPrincipal, TenantPrincipal } from './principal';
 
@@ -43,7 +44,12 @@ export const ApiKeyAuth = () =>
 export const NorthboundAuth = () =>
   applyDecorators(UseGuards(NorthboundAuthGuard, JsonBodyGuard), ApiBasicAuth('northbound'));
 
-export const TwilioAuth = () => applyDecorators(UseGuards(TwilioAuthGuard), ApiBasicAuth('twilio'));
+/**
+ * The Twilio-compatible APIs' HTTP Basic credentials (Account SID and auth token); then `then`
+ * (the body guard of their format), in this order.
+ */
+export const TwilioAuth = (...then: Type<CanActivate>[]) =>
+  applyDecorators(UseGuards(TwilioAuthGuard, ...then), ApiBasicAuth('twilio'));
 
 function requestProperty<T>(read: (request: Request) => T | undefined) {
   return createParamDecorator((_data: unknown, context: ExecutionContext): T => {

@@ -18,22 +18,25 @@ import { ApiError } from '../common/errors/api-error';
 /** The window of the plain request limit (RATE_LIMIT_API_PER_MINUTE requests per window). */
 export const API_LIMIT_WINDOW_MS = 60_000;
 
-/** Only the `/apidev` family is limited; health, metrics and docs never are. */
-const LIMITED_PATH = /^\/apidev\//;
-
 const WARNING_INTERVAL_MS = 10_000;
 
-/** The tenant a request authenticated as, on the routes of the family that authenticate one. */
+/**
+ * The tenant a request authenticated as: by the `/apidev/v1` credentials, or by HTTP Basic (the
+ * Twilio-compatible APIs). Health, metrics and docs authenticate none.
+ */
 const tenantOf = (request: Request) =>
-  request.principal?.tenantId ?? request.apiKeyPrincipal?.tenantId;
+  request.principal?.tenantId ??
+  request.apiKeyPrincipal?.tenantId ??
+  request.tenantPrincipal?.tenantId;
 
 /**
- * The plain request limit of the `/apidev/v1` routes, @nestjs/throttler's standard mechanism:
- * RATE_LIMIT_API_PER_MINUTE requests per minute per tenant, across all those routes, counted in
- * Redis when REDIS_URL is set. Only requests that authenticated as a tenant spend its limit, so it
- * is registered as a global interceptor, not a guard: interceptors run after every guard, once the
- * tenant is known. Unauthenticated traffic is limited by client address (`FailedAuthLimiter`).
- * The telemetry route opts out (`@SkipThrottle()`): its token buckets replace it.
+ * The plain request limit, @nestjs/throttler's standard mechanism: RATE_LIMIT_API_PER_MINUTE
+ * requests per minute per tenant, across the `/apidev/v1` routes and the Twilio-compatible APIs,
+ * counted in Redis when REDIS_URL is set. Only requests that authenticated as a tenant spend its
+ * limit, so it is registered as a global interceptor, not a guard: interceptors run after every
+ * guard, once the tenant is known. Unauthenticated traffic is limited by client address
+ * (`FailedAuthLimiter`). Two routes opt out (`@SkipThrottle()`): telemetry, whose token buckets
+ * replace it, and the Asset Trackers' `POST /data`, which must not refuse a message.
  *
  * When Redis cannot answer, requests pass (fail open): this limit only guards against abuse, and
  * the routes behind it (token issue, device queries) do not need Redis to work.
@@ -49,7 +52,7 @@ export class TenantRequestLimit extends ThrottlerGuard implements NestIntercepto
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return Promise.resolve(true);
     const request = context.switchToHttp().getRequest<Request>();
-    return Promise.resolve(!LIMITED_PATH.test(request.path) || tenantOf(request) === undefined);
+    return Promise.resolve(tenantOf(request) === undefined);
   }
 
   protected override getTracker(request: Record<string, unknown>): Promise<string> {

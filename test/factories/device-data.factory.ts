@@ -31,6 +31,15 @@ export function position(
   };
 }
 
+/** An event of `deviceId` at `occurredAt` (ISO with zone): a low battery unless `overrides` say otherwise. */
+export function deviceEvent(
+  deviceId: string,
+  occurredAt: string,
+  overrides: Partial<EventInput> = {},
+): EventInput {
+  return { deviceExternalId: deviceId, occurredAt, type: 'BATTERY_LOW', code: '116', ...overrides };
+}
+
 /** `count` positions of one device, `stepSeconds` apart from `start`, drifting north-east. */
 export function track(
   deviceId: string,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
 import type { Random } from '../utils/prng';
+import { withOverrides } from './overrides';
 
 /** A tracker message as the API takes it (loosely typed: tests also send broken ones). */
 export type TrackerBody = Record<string, unknown>;
@@ -273,14 +274,23 @@ export function randomTrackerId(): string {
 
 /** A valid message (the `gnss-in-motion` sample) of a new tracker, with `overrides`; `undefined` deletes a key. */
 export function trackerMessage(overrides: TrackerBody = {}): TrackerBody {
-  const message: TrackerBody = {
-    ...structuredClone(ASSET_TRACKER_SAMPLES['gnss-in-motion']),
-    trackerId: randomTrackerId(),
-    ...overrides,
-  };
-  for (const [key, value] of Object.entries(overrides))
-    if (value === undefined) delete message[key];
-  return message;
+  return withOverrides(
+    { ...structuredClone(ASSET_TRACKER_SAMPLES['gnss-in-motion']), trackerId: randomTrackerId() },
+    overrides,
+  );
+}
+
+/** A GNSS fix (the `gnss-in-motion` sample's location), with `overrides`; `undefined` deletes a key. */
+export function trackerLocation(overrides: TrackerBody = {}): TrackerBody {
+  return withOverrides(
+    structuredClone(ASSET_TRACKER_SAMPLES['gnss-in-motion'].location as TrackerBody),
+    overrides,
+  );
+}
+
+/** The location a tracker sends while it has no fix (the no-fix sentinel): it gives no position. */
+export function noFixLocation(): TrackerBody {
+  return structuredClone(ASSET_TRACKER_SAMPLES['no-location'].location as TrackerBody);
 }
 
 /** The HTTP Basic credentials of a tenant's trackers, as supertest's `.auth()` takes them. */

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { withOverrides } from './overrides';
 
 /** A telemetry point as the API takes it (loosely typed: tests also send broken ones). */
 export type TelemetryPointBody = Record<string, unknown>;
@@ -42,9 +43,7 @@ export function examplePoints(imei = '352093081234567'): TelemetryPointBody[] {
 
 /** A valid point (the spec's second example) with `overrides`; an `undefined` override deletes the field. */
 export function telemetryPoint(overrides: TelemetryPointBody = {}): TelemetryPointBody {
-  const point: TelemetryPointBody = { ...examplePoints()[1], ...overrides };
-  for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete point[key];
-  return point;
+  return withOverrides(examplePoints()[1], overrides);
 }
 
 /** `count` valid points of one device, one second apart from `start` (ISO, no zone). */

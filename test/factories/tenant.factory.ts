@@ -31,3 +31,19 @@ export async function tenantIdOf(testApp: TestApp, slug: string): Promise<string
   const tenant = await testApp.dataSource.getRepository(TenantEntity).findOneByOrFail({ slug });
   return tenant.id;
 }
+
+/** A tenant ready to call the `/apidev/v1` API: its credentials, its id and the three headers. */
+export interface Fleet {
+  tenant: TenantCredentials;
+  tenantId: string;
+  headers: Record<string, string>;
+}
+
+export async function createFleet(testApp: TestApp, name = 'Test Fleet'): Promise<Fleet> {
+  const tenant = await createTenant(testApp, name);
+  return {
+    tenant,
+    tenantId: await tenantIdOf(testApp, tenant.tenant),
+    headers: apiHeaders(tenant, await issueToken(testApp, tenant)),
+  };
+}

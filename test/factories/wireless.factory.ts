@@ -1,26 +1,22 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { newSid } from '../../src/twilio/sid';
 import type { CommandDirection } from '../../src/wireless/entities/command.entity';
+import { SimEntity } from '../../src/wireless/entities/sim.entity';
 import type { TestApp } from '../utils/test-app';
 
-const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
+/** An ICCID-shaped number (89 + 17 digits + a digit), new each time. */
+export const randomIccid = () => `89${Array.from({ length: 18 }, () => randomInt(10)).join('')}`;
 
-/** A fresh 19-digit ICCID, so tests sharing a database never see each other's Sims. */
-export const randomIccid = () =>
-  `8901${String(randomInt(1e9)).padStart(9, '0')}${String(randomInt(1e6)).padStart(6, '0')}`;
-
-/** A Sim of the tenant, as an import leaves it, linked to the device that sends as `imei`. */
+/** A Sim of a tenant as an operator's import leaves it: `new`, on `ratePlanSid` if given. */
 export async function insertSim(
   testApp: TestApp,
   tenantId: string,
-  { imei, createdAt = new Date() }: { imei: string | null; createdAt?: Date },
-): Promise<string> {
-  const simSid = sid('DE');
-  await testApp.dataSource.query(
-    `INSERT INTO wireless_sims (sid, tenant_id, iccid, imei, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $5)`,
-    [simSid, tenantId, randomIccid(), imei, createdAt],
+  overrides: Partial<SimEntity> = {},
+): Promise<SimEntity> {
+  const repository = testApp.dataSource.getRepository(SimEntity);
+  return repository.save(
+    repository.create({ sid: newSid('DE'), tenantId, iccid: randomIccid(), ...overrides }),
   );
-  return simSid;
 }
 
 /** A Command of the Sim, created at `createdAt`. */
@@ -31,7 +27,7 @@ export async function insertCommand(
   direction: CommandDirection,
   createdAt: Date,
 ): Promise<string> {
-  const commandSid = sid('DC');
+  const commandSid = newSid('DC');
   await testApp.dataSource.query(
     `INSERT INTO wireless_commands (sid, tenant_id, sim_sid, command, command_mode, transport,
        delivery_receipt_requested, status, direction, created_at, updated_at)

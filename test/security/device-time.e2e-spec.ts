@@ -1,10 +1,14 @@
 import type { TenantCredentials } from '../../src/auth/tenants.service';
 import { DataLifecycleService } from '../../src/lifecycle/data-lifecycle.service';
 import { monthsAround, type Month } from '../../src/devices/position-partitions';
-import { northboundCredentials, trackerMessage } from '../factories/northbound.factory';
+import {
+  northboundCredentials,
+  trackerLocation,
+  trackerMessage,
+} from '../factories/northbound.factory';
 import { randomImei, telemetryPoint } from '../factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken } from '../factories/tenant.factory';
-import { createTestApp, type TestApp } from '../utils/test-app';
+import { createTestApp, GENEROUS_RATE_LIMITS, type TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait';
 
 /**
@@ -16,15 +20,6 @@ import { waitFor } from '../utils/wait';
 const TELEMETRY = '/apidev/v1/telemetry';
 const DEVICES = '/apidev/v1/devices';
 const DAY_MS = 86_400_000;
-
-/** Rate limits that never get in the way; the lifecycle job on its default schedule. */
-const GENEROUS_LIMITS = {
-  RATE_LIMIT_API_PER_MINUTE: '1000000',
-  RATE_LIMIT_GLOBAL_CAPACITY: '1000000',
-  RATE_LIMIT_GLOBAL_REFILL: '1000000',
-  RATE_LIMIT_IMEI_CAPACITY: '1000000',
-  RATE_LIMIT_IMEI_REFILL: '1000000',
-};
 
 interface Issue {
   index?: number;
@@ -51,7 +46,8 @@ describe('one batch dated across decades', () => {
   let headers: Record<string, string>;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ redis: false, env: GENEROUS_LIMITS });
+    // The lifecycle job on its default schedule: it runs at start-up.
+    testApp = await createTestApp({ redis: false, env: GENEROUS_RATE_LIMITS });
     ({ headers } = await tenantOf(testApp));
   });
   afterAll(async () => {
@@ -134,7 +130,7 @@ describe('a configured device-time window (a minute ahead, 30 days back)', () =>
     testApp = await createTestApp({
       redis: false,
       env: {
-        ...GENEROUS_LIMITS,
+        ...GENEROUS_RATE_LIMITS,
         LIFECYCLE_INTERVAL_MINUTES: '0',
         DEVICE_TIME_MAX_FUTURE_SECONDS: '60',
         DEVICE_TIME_MAX_AGE_DAYS: '30',
@@ -181,8 +177,12 @@ describe('a configured device-time window (a minute ahead, 30 days back)', () =>
 
   it('drops an Asset Tracker time outside it as the spec drops an impossible value', async () => {
     const old = Math.floor((Date.now() - 31 * DAY_MS) / 1000);
-    const message = trackerMessage({ timestamp: old, cellInfo: {}, gnssInfo: {} });
-    (message.location as { timestamp: number }).timestamp = old;
+    const message = trackerMessage({
+      timestamp: old,
+      location: trackerLocation({ timestamp: old }),
+      cellInfo: {},
+      gnssInfo: {},
+    });
     const response = await testApp.http
       .post('/data')
       .auth(...northboundCredentials(tenant))

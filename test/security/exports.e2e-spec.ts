@@ -1,10 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Client } from 'pg';
-import type { TenantCredentials } from '../../src/auth/tenants.service';
 import { position, storeDeviceData, storeManyPositions } from '../factories/device-data.factory';
-import { ASSET_TRACKER_SAMPLES, northboundCredentials } from '../factories/northbound.factory';
+import { northboundCredentials, trackerMessage } from '../factories/northbound.factory';
 import { examplePoints, randomImei } from '../factories/telemetry.factory';
-import { apiHeaders, createTenant, issueToken, tenantIdOf } from '../factories/tenant.factory';
+import { createFleet, type Fleet } from '../factories/tenant.factory';
 import { errorEnvelope } from '../utils/api-envelope';
 import { parseCsv } from '../utils/csv';
 import { listeningUrl } from '../utils/listening-url';
@@ -22,21 +21,13 @@ const TRACK_START = '2026-04-01T00:00:00Z';
 /** A window of that track small enough to read whole in a moment. */
 const SMALL_WINDOW = { from: TRACK_START, to: '2026-04-01T00:01:40Z' };
 
-interface Fleet {
-  tenant: TenantCredentials;
-  tenantId: string;
-  headers: Record<string, string>;
+/** A fleet and the device whose positions it exports. */
+interface ExportingFleet extends Fleet {
   deviceId: string;
 }
 
-async function newFleet(testApp: TestApp, name: string): Promise<Fleet> {
-  const tenant = await createTenant(testApp, name);
-  return {
-    tenant,
-    tenantId: await tenantIdOf(testApp, tenant.tenant),
-    headers: apiHeaders(tenant, await issueToken(testApp, tenant)),
-    deviceId: randomImei(),
-  };
+async function newFleet(testApp: TestApp, name: string): Promise<ExportingFleet> {
+  return { ...(await createFleet(testApp, name)), deviceId: randomImei() };
 }
 
 /** An export as a raw client sees it: the head at once, the body only if asked for. */
@@ -55,7 +46,7 @@ interface OpenExport {
  */
 function openExport(
   url: string,
-  fleet: Fleet,
+  fleet: ExportingFleet,
   query: Record<string, string> = {},
 ): Promise<OpenExport> {
   const search = new URLSearchParams({ format: 'csv', ...query });
@@ -118,11 +109,11 @@ describe('Exports draw from a bounded share of the database pool', () => {
   let testApp: TestApp;
   let url: string;
   let pg: Client;
-  let attacker: Fleet;
-  let second: Fleet;
-  let victim: Fleet;
+  let attacker: ExportingFleet;
+  let second: ExportingFleet;
+  let victim: ExportingFleet;
   const opened: OpenExport[] = [];
-  const open = async (fleet: Fleet) => {
+  const open = async (fleet: ExportingFleet) => {
     const started = await openExport(url, fleet);
     opened.push(started);
     return started;
@@ -191,11 +182,12 @@ describe('Exports draw from a bounded share of the database pool', () => {
       .set(victim.headers)
       .send(examplePoints(imei))
       .expect(200);
-    const trackerId = randomImei();
+    const message = trackerMessage();
+    const trackerId = message.trackerId as string;
     await testApp.http
       .post('/data')
       .auth(...northboundCredentials(victim.tenant))
-      .send({ ...ASSET_TRACKER_SAMPLES['alerts-multiple'], trackerId })
+      .send(message)
       .expect(200);
     await testApp.http.get('/health/ready').expect(200);
     // The workers store what was accepted.
@@ -216,7 +208,7 @@ describe('A stalled export is cut after EXPORT_IDLE_TIMEOUT_SECONDS', () => {
   let testApp: TestApp;
   let url: string;
   let pg: Client;
-  let fleet: Fleet;
+  let fleet: ExportingFleet;
   const opened: OpenExport[] = [];
   const open = async (query: Record<string, string> = {}, of = fleet) => {
     const started = await openExport(url, of, query);
@@ -296,7 +288,7 @@ describe('A stalled export is cut after EXPORT_IDLE_TIMEOUT_SECONDS', () => {
 
 describe('Exported files are safe to open', () => {
   let testApp: TestApp;
-  let fleet: Fleet;
+  let fleet: ExportingFleet;
 
   beforeAll(async () => {
     testApp = await createTestApp();

@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { position, storeDeviceData } from '../factories/device-data.factory';
+import { deviceEvent, position, storeDeviceData } from '../factories/device-data.factory';
 import { randomImei } from '../factories/telemetry.factory';
 import { apiHeaders, createTenant, issueToken, tenantIdOf } from '../factories/tenant.factory';
 import { seededRandom, type Random } from '../utils/prng';
@@ -36,12 +36,7 @@ describe('times in device queries', () => {
     const at = ['2026-04-04T10:00:00Z', '2026-04-04T10:00:30Z', '2026-04-04T10:01:00Z'];
     await storeDeviceData(testApp, await tenantIdOf(testApp, tenant.tenant), {
       positions: at.map((time) => position(imei, time)),
-      events: at.map((occurredAt) => ({
-        deviceExternalId: imei,
-        occurredAt,
-        type: 'BATTERY_LOW',
-        code: '116',
-      })),
+      events: at.map((time) => deviceEvent(imei, time, { type: 'BATTERY_LOW' })),
     });
   });
   afterAll(async () => {

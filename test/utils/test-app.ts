@@ -13,6 +13,15 @@ import { createTestDatabase, testRedisUrl } from './test-database';
 
 export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-characters';
 
+/** Rate limits (as `TestAppOptions.env`) too large to get in the way of a test's requests. */
+export const GENEROUS_RATE_LIMITS: Record<string, string> = {
+  RATE_LIMIT_API_PER_MINUTE: '1000000',
+  RATE_LIMIT_GLOBAL_CAPACITY: '1000000',
+  RATE_LIMIT_GLOBAL_REFILL: '1000000',
+  RATE_LIMIT_IMEI_CAPACITY: '1000000',
+  RATE_LIMIT_IMEI_REFILL: '1000000',
+};
+
 export interface TestApp {
   app: NestExpressApplication;
   config: ResolvedAppConfig;

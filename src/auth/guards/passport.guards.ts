@@ -43,7 +43,7 @@ export const NorthboundAuthGuard = passportGuard(
   'tenantPrincipal',
   `Basic realm="${NORTHBOUND_REALM}"`,
 );
-export const TwilioAuthGuard = passportGuard(
+export const TwilioBasicGuard = passportGuard(
   'twilio-basic',
   'tenantPrincipal',
   `Basic realm="${TWILIO_REALM}"`,

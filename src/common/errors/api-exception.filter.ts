@@ -8,6 +8,7 @@ import {
 import type { Request, Response } from 'express';
 import { requestIdOf } from '../http/request-id';
 import { ApiError, apiErrorBody, type ApiErrorCode } from './api-error';
+import { ErrorFormats } from './error-formats';
 
 const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
   400: 'BAD_REQUEST',
@@ -51,19 +52,25 @@ export function errorCodeOf(response: Response): ApiErrorCode | undefined {
   return (response.locals as ErrorLocals).apiErrorCode;
 }
 
-/** Writes the `/apidev/v1` error envelope. A 500 says nothing of its cause; the log does. */
-export function sendApiError(exception: unknown, request: Request, response: Response): void {
-  const error = toApiError(exception);
-  (response.locals as ErrorLocals).apiErrorCode = error.code;
-  const requestId = requestIdOf(request);
-  const meta: Record<string, unknown> = {};
-  if (error.code === 'INTERNAL_ERROR') {
-    meta.requestId = requestId;
-    logger.error(
-      { err: exception, requestId, method: request.method, url: request.originalUrl },
-      'Unhandled error while serving a request',
-    );
-  }
+/** Logs an error no one expected, with what identifies its request; the caller learns nothing of it. */
+export function logUnexpectedError(exception: unknown, request: Request): void {
+  logger.error(
+    {
+      err: exception,
+      requestId: requestIdOf(request),
+      method: request.method,
+      url: request.originalUrl,
+    },
+    'Unhandled error while serving a request',
+  );
+}
+
+/** Writes an error answer of any API family: its status, headers and JSON body. */
+export function writeErrorAnswer(
+  request: Request,
+  response: Response,
+  answer: { status: number; headers: Record<string, string>; body: unknown },
+): void {
   if (response.headersSent) {
     response.end();
     return;
@@ -71,13 +78,38 @@ export function sendApiError(exception: unknown, request: Request, response: Res
   // A body refused unread (401 before it arrived, 408, 413) is not drained: the connection goes
   // with the answer, rather than reading whatever the sender goes on trickling.
   if (!request.complete) response.set('Connection', 'close');
-  response.set(error.headers).status(error.status).json(apiErrorBody(error, meta));
+  response.set(answer.headers).status(answer.status).json(answer.body);
 }
 
+/** Writes the `/apidev/v1` error envelope. A 500 says nothing of its cause; the log does. */
+export function sendApiError(exception: unknown, request: Request, response: Response): void {
+  const error = toApiError(exception);
+  (response.locals as ErrorLocals).apiErrorCode = error.code;
+  const meta: Record<string, unknown> = {};
+  if (error.code === 'INTERNAL_ERROR') {
+    meta.requestId = requestIdOf(request);
+    logUnexpectedError(exception, request);
+  }
+  writeErrorAnswer(request, response, {
+    status: error.status,
+    headers: error.headers,
+    body: apiErrorBody(error, meta),
+  });
+}
+
+/**
+ * The global filter: the `/apidev/v1` envelope, but for paths where another API family is mounted
+ * (`ErrorFormats`), whose format it uses for what that family's own filter never sees (a path no
+ * route matches).
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly formats: ErrorFormats) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendApiError(exception, http.getRequest<Request>(), http.getResponse<Response>());
+    const request = http.getRequest<Request>();
+    const send = this.formats.rendererFor(request.path) ?? sendApiError;
+    send(exception, request, http.getResponse<Response>());
   }
 }

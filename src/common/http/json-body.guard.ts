@@ -1,134 +1,31 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import bodyParser from 'body-parser';
-import { parse as parseContentType } from 'content-type';
-import type { Request, RequestHandler, Response } from 'express';
-import { isUtf8 } from 'node:buffer';
-import type { IncomingMessage } from 'node:http';
+import type { Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { ApiError, type ApiErrorCode } from '../errors/api-error';
-
-/** body-parser's errors carry a `type`; these are the caller's fault, with a message that says why. */
-const PARSER_ERRORS: Record<string, [ApiErrorCode, string]> = {
-  'entity.parse.failed': ['VALIDATION_ERROR', 'The request body is not valid JSON'],
-  'entity.too.large': ['PAYLOAD_TOO_LARGE', 'The request body is larger than this server accepts'],
-  'encoding.unsupported': [
-    'UNSUPPORTED_MEDIA_TYPE',
-    'The request body encoding is not supported (Content-Encoding: gzip, deflate, br or none)',
-  ],
-  'request.aborted': ['BAD_REQUEST', 'The request was aborted before its body arrived'],
-  'request.size.invalid': ['BAD_REQUEST', 'The request body length does not match Content-Length'],
-};
+import { BodyReader, type RequestWithRawBody } from './body-reader';
 
 /**
- * What body-parser's failure means to the caller. The other 4xx it reports (a body that does not
- * inflate as its Content-Encoding says) is the caller's too; anything else is left a 500.
- */
-function parserError(error: unknown): Error {
-  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
-  if (typeof type === 'string' && type in PARSER_ERRORS) {
-    const [code, message] = PARSER_ERRORS[type];
-    return new ApiError(code, message);
-  }
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new ApiError('BAD_REQUEST', 'The request body could not be decoded as its headers say');
-  }
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-/** Why the declared media type is not UTF-8 JSON, or undefined when it is. */
-function mediaTypeProblem(header: string | undefined): string | undefined {
-  const expected = 'Content-Type must be application/json (UTF-8)';
-  if (!header) return `${expected} (got none)`;
-  const shown = header.slice(0, 100);
-  let type: string;
-  let charset: string | undefined;
-  try {
-    const parsed = parseContentType(header);
-    type = parsed.type;
-    charset = parsed.parameters.charset;
-  } catch {
-    return `${expected} (got "${shown}")`;
-  }
-  if (type !== 'application/json') return `${expected} (got "${shown}")`;
-  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
-    return `The only charset accepted is utf-8 (got "${charset.slice(0, 40)}")`;
-  }
-  return undefined;
-}
-
-const hasBody = (request: Request) =>
-  'transfer-encoding' in request.headers || Number(request.headers['content-length'] ?? 0) > 0;
-
-/**
- * Whether the body is declared, as it is (not compressed), longer than `limit`. body-parser
- * refuses such a body too, but only once it has read all of it, to the deadline when the sender
- * never sends that much: it is refused here unread instead.
- */
-const declaredPastLimit = (request: Request, limit: number) =>
-  (request.headers['content-encoding'] || 'identity').toLowerCase() === 'identity' &&
-  Number(request.headers['content-length']) > limit;
-
-/**
- * Reads a route's JSON body. Listed after the route's authentication guards: nothing of a body is
- * looked at before its sender has authenticated, so a 401 never waits for a slow body. Then:
- * - only `application/json` in UTF-8 (no other charset: a body decoded one way for validation and
- *   another way later would be two different messages), else 415;
- * - bytes that are not valid UTF-8 are 400, not silently replaced by U+FFFD;
- * - the body must arrive within BODY_TIMEOUT_SECONDS and inflate to at most BODY_LIMIT_BYTES (one
- *   declared longer is refused unread).
+ * Reads a route's JSON body, by the rules of `BodyReader` (UTF-8 `application/json` only, within
+ * the size and time limits). Listed after the route's authentication guards: nothing of a body is
+ * looked at before its sender has authenticated.
  *
  * Leaves the parsed value in `request.body` and its bytes (inflated) in `request.rawBody`.
  */
 @Injectable()
 export class JsonBodyGuard implements CanActivate {
-  private readonly parse: RequestHandler;
-  private readonly timeoutMs: number;
-  private readonly limitBytes: number;
+  private readonly reader: BodyReader;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.timeoutMs = config.http.bodyTimeoutMs;
-    this.limitBytes = config.http.bodyLimitBytes;
-    this.parse = bodyParser.json({
-      limit: this.limitBytes,
-      // The media type is checked above, with a clearer answer than the parser's skip.
-      type: () => true,
-      verify: (request: IncomingMessage & { rawBody?: Buffer }, _response, bytes) => {
-        request.rawBody = bytes;
-      },
+    this.reader = new BodyReader(config, {
+      mediaType: 'application/json',
+      // The media type is checked by the reader, with a clearer answer than the parser's skip.
+      parser: (options) => bodyParser.json({ ...options, type: () => true }),
     });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { rawBody?: Buffer }>();
-    if (!hasBody(request)) return true;
-    const problem = mediaTypeProblem(request.headers['content-type']);
-    if (problem) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', problem);
-    if (declaredPastLimit(request, this.limitBytes)) {
-      throw new ApiError(...PARSER_ERRORS['entity.too.large']);
-    }
-    await this.read(request, http.getResponse<Response>());
-    if (request.rawBody && !isUtf8(request.rawBody)) {
-      throw new ApiError('BAD_REQUEST', 'The request body is not valid UTF-8');
-    }
+    await this.reader.read(http.getRequest<RequestWithRawBody>(), http.getResponse<Response>());
     return true;
-  }
-
-  private read(request: Request, response: Response): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const seconds = this.timeoutMs / 1000;
-      const timer = setTimeout(
-        () =>
-          reject(
-            new ApiError('REQUEST_TIMEOUT', `The request body did not arrive within ${seconds} s`),
-          ),
-        this.timeoutMs,
-      );
-      this.parse(request, response, (error?: unknown) => {
-        clearTimeout(timer);
-        if (error === undefined) resolve();
-        else reject(parserError(error));
-      });
-    });
   }
 }

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { PRINTABLE_TEXT } from '../common/validation/storable-text';
+
+/**
+ * Twilio SIDs: a two-letter prefix naming the kind of resource (`DE` Sim, `WP` RatePlan, `KA`
+ * App, ...) and 32 hex digits, random (128 bits, so that one can neither be guessed nor counted).
+ */
+export function newSid(prefix: string): string {
+  return `${prefix}${randomBytes(16).toString('hex')}`;
+}
+
+/** Whether `value` is a SID of `prefix`, by the spec's pattern `^XX[0-9a-fA-F]{32}$`. */
+export function isSid(prefix: string, value: string): boolean {
+  return (
+    value.length === 34 && value.startsWith(prefix) && /^[0-9a-fA-F]{32}$/.test(value.slice(2))
+  );
+}
+
+/** Whether `value` has the shape of any SID: two capital letters and 32 hex digits. */
+export function looksLikeSid(value: string): boolean {
+  return /^[A-Z]{2}[0-9a-fA-F]{32}$/.test(value);
+}
+
+/** What a path names a resource by: its SID, or its unique name. */
+export type ResourceAddress = { sid: string } | { uniqueName: string };
+
+/**
+ * How a path segment addresses a resource of `prefix` where the spec allows a SID or a unique
+ * name: a value in the shape of a SID of `prefix` is that SID (its hex digits in lower case, as
+ * SIDs are made), anything else a unique name. Undefined when no resource can have it (longer
+ * than `maxNameLength`, control characters): a 404 with no query.
+ */
+export function resourceAddress(
+  prefix: string,
+  value: string,
+  maxNameLength: number,
+): ResourceAddress | undefined {
+  if (isSid(prefix, value)) return { sid: `${prefix}${value.slice(2).toLowerCase()}` };
+  if (value === '' || value.length > maxNameLength || !PRINTABLE_TEXT.test(value)) return undefined;
+  return { uniqueName: value };
+}

@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../config/app-config';
+import { TwilioModule } from '../twilio/twilio.module';
+import { RatePlanEntity } from './entities/rate-plan.entity';
+import { SimEntity } from './entities/sim.entity';
+import { RatePlansController } from './rate-plans.controller';
+import { RatePlansService } from './rate-plans.service';
+import { WirelessUsageModule } from './usage/wireless-usage.module';
+import { WIRELESS_MOUNT } from './wireless-paths';
+
+/** Twilio-compatible Programmable Wireless v1, mounted at /wireless/v1 (API processes). */
+@Module({})
+export class WirelessModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const serves = config.role !== 'worker';
+    return {
+      module: WirelessModule,
+      imports: [
+        TwilioModule.forMount(WIRELESS_MOUNT),
+        TypeOrmModule.forFeature([RatePlanEntity, SimEntity]),
+        WirelessUsageModule.forRoot(config),
+      ],
+      controllers: serves ? [RatePlansController] : [],
+      providers: [RatePlansService],
+    };
+  }
+}

@@ -1,0 +1,645 @@
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { TenantCredentials } from '../../src/auth/tenants.service';
+import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
+import { oddBasic, oddText, percentEncoded, type HeaderLine } from '../factories/bad-input.factory';
+import { northboundCredentials } from '../factories/northbound.factory';
+import { createTenant, tenantIdOf } from '../factories/tenant.factory';
+import { insertSim } from '../factories/wireless.factory';
+import { exchangeAll, type HttpAnswer, type HttpExchange } from '../utils/http-exchange';
+import { listeningUrl } from '../utils/listening-url';
+import { seededRandom, type Random } from '../utils/prng';
+import { createTestApp, type TestApp } from '../utils/test-app';
+import { twilioAnswerProblems, twilioErrorProblems } from '../utils/twilio-schema';
+
+/**
+ * Bad input on every route of the Twilio-compatible APIs, seeded: form bodies with values of the
+ * wrong type, past their range, out of their enum, 10 kB unique names, SID-shaped names, control
+ * characters, broken percent-escapes, parameters given twice, other media types and bytes that
+ * are not UTF-8; odd SIDs and names in paths, odd paging, odd credentials. Whatever comes in, the
+ * answer is never a 5xx, a 4xx is always Twilio's error body, a 2xx is what the spec says, and
+ * nothing is created, changed or deleted.
+ *
+ * CI runs the default seed; `FUZZ_SEED=<integer>` draws another run, and a failure names its seed.
+ * (`bad-input-fuzz.e2e-spec.ts` does the same for every other route.)
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
+if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer`);
+
+const CONCURRENCY = 4;
+const RATE_PLANS = '/wireless/v1/RatePlans';
+const FORM_TYPE: HeaderLine = ['Content-Type', 'application/x-www-form-urlencoded'];
+
+interface Plan {
+  sid: string;
+  uniqueName: string;
+}
+
+interface Fixtures {
+  /** Sends every request: none of them may change any of its rate plans. */
+  writer: TenantCredentials;
+  writerPlans: Plan[];
+  /** A plan of the writer's that a Sim uses: deleting it is refused. */
+  usedPlan: Plan;
+  /** Another account: its plans must stay out of the writer's reach. */
+  other: TenantCredentials;
+  otherPlans: Plan[];
+}
+
+interface Draft {
+  label: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  target: string;
+  headers: HeaderLine[];
+  body?: Buffer;
+}
+
+interface FuzzRoute {
+  method: Draft['method'];
+  /** As the OpenAPI document names it. */
+  path: string;
+  requests: number;
+  draw(random: Random, fx: Fixtures): Draft;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters: values each one takes, and values it must refuse
+// ---------------------------------------------------------------------------------------------
+
+const hex32 = () => randomBytes(16).toString('hex');
+const LIMITS = ['DataLimit', 'NationalRoamingDataLimit', 'InternationalRoamingDataLimit'];
+const BOOLEANS = ['DataEnabled', 'MessagingEnabled', 'VoiceEnabled', 'NationalRoamingEnabled'];
+
+/** Values the create operation takes, to go beside a defect. */
+const VALID: Record<string, string[]> = {
+  ...Object.fromEntries(LIMITS.map((name) => [name, ['0', '1000', '2000000']])),
+  ...Object.fromEntries(BOOLEANS.map((name) => [name, ['true', 'false', 'TRUE']])),
+  DataMetering: ['payg', 'quota-1', 'quota-10', 'quota-50'],
+  DataLimitStrategy: ['block', 'throttle'],
+  FriendlyName: ['', 'Fleet plan', 'été 🚗', 'a+b&c=d'],
+  UniqueName: ['fuzz-plan', 'plan à 10 €'],
+  InternationalRoaming: ['data', 'messaging', 'voice'],
+};
+
+/** Values each parameter must refuse, as text (encoded when sent). */
+const REFUSED: Record<string, string[]> = {
+  ...Object.fromEntries(
+    LIMITS.map((name) => [
+      name,
+      ['-1', '2000001', '9'.repeat(400), '1.5', '1e3', '', ' 1', '+5', '0x10', 'NaN', '١٢'],
+    ]),
+  ),
+  ...Object.fromEntries(
+    BOOLEANS.map((name) => [name, ['yes', '1', '', 'tru', 'true ', 'on', 'true\u0000']]),
+  ),
+  DataMetering: ['', 'gold', 'PAYG', 'payg ', 'quota-100', 'block'],
+  DataLimitStrategy: ['', 'slow', 'BLOCK', 'block,throttle', 'payg'],
+  FriendlyName: ['f'.repeat(65), 'f'.repeat(10_240), 'a\u0000b', '\u001b[31mred', 'a\r\nb'],
+  UniqueName: [
+    '',
+    'u'.repeat(65),
+    'u'.repeat(10_240),
+    `WP${hex32()}`,
+    `DE${hex32()}`,
+    `AC${hex32().toUpperCase()}`,
+    'a\u0000b',
+    'a\u0007b',
+    'a\u0085b',
+  ],
+  InternationalRoaming: ['sms', '', 'data,messaging', 'DATA', ' data'],
+};
+
+/** Escapes a form value cannot hold: broken, or bytes that are not UTF-8. */
+const BROKEN_ESCAPES = ['%', '%G1', 'a%zz', '%FF', '%C3%28', '%ED%A0%80', '%E0%A4%A', '%C0%AF'];
+
+/** Parameter names the operations do not take: ignored, never a reason to refuse or fail. */
+const ODD_NAMES = [
+  'Unknown',
+  'dataLimit',
+  'Data Limit',
+  '__proto__',
+  'constructor',
+  'toString',
+  '',
+];
+
+const encode = (text: string) => encodeURIComponent(text);
+
+/**
+ * Odd text as a well-formed request carries it (printable ASCII: the rest percent-encoded). A
+ * request Node cannot parse is answered before any route, in the `/apidev/v1` envelope whatever
+ * its path: `bad-input-fuzz.e2e-spec.ts` sends those.
+ */
+function oddButWellFormed(random: Random): { label: string; value: string } {
+  for (;;) {
+    const drawn = oddText(random);
+    if (/^[\x21-\x7e]*$/.test(drawn.value)) return drawn;
+  }
+}
+
+/** A parameter as the body carries it: name and value, both encoded. */
+type Pair = [encodedName: string, encodedValue: string];
+
+/**
+ * A defect that makes the operation refuse the body, whatever else it holds; `target` is the plan
+ * the request addresses, if it is one of the writer's.
+ */
+type Defect = (
+  random: Random,
+  fx: Fixtures,
+  names: string[],
+  target?: Plan,
+) => { label: string; pairs: Pair[] };
+
+const refusedValue: Defect = (random, _fx, names) => {
+  const name = random.pick(names);
+  const value = random.pick(REFUSED[name]);
+  return {
+    label: `${name} ${JSON.stringify(value.slice(0, 20))}${value.length > 20 ? `… (${value.length})` : ''}`,
+    pairs: [[encode(name), encode(value)]],
+  };
+};
+
+const givenTwice: Defect = (random, _fx, names) => {
+  const name = random.pick(names.filter((candidate) => candidate !== 'InternationalRoaming'));
+  const [first, second] = [random.pick(VALID[name]), random.pick(VALID[name])];
+  return {
+    label: `${name} twice`,
+    pairs: [
+      [encode(name), encode(first)],
+      [encode(name), encode(second)],
+    ],
+  };
+};
+
+const brokenEscape: Defect = (random, _fx, names) => {
+  const escape = random.pick(BROKEN_ESCAPES);
+  const inName = random.chance(0.3);
+  return {
+    label: `broken escape ${escape} in a ${inName ? 'name' : 'value'}`,
+    pairs: [inName ? [`${escape}Name`, 'x'] : [encode(random.pick(names)), `a${escape}`]],
+  };
+};
+
+const takenUniqueName: Defect = (random, fx, _names, target) => ({
+  label: 'a unique name another plan has',
+  pairs: [
+    [
+      'UniqueName',
+      encode(random.pick(fx.writerPlans.filter((plan) => plan !== target)).uniqueName),
+    ],
+  ],
+});
+
+const repeatedRoamingService: Defect = () => ({
+  label: 'a roaming service twice',
+  pairs: [
+    ['InternationalRoaming', 'data'],
+    ['InternationalRoaming', 'data'],
+  ],
+});
+
+function shuffle<T>(random: Random, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/**
+ * A form body the operation must refuse: a defect, some valid parameters beside it (never the
+ * defect's own), parameters it ignores; sent as a form, or gzip-compressed, or in a way that is
+ * refused whatever it holds (another media type, a charset, bytes that are not UTF-8).
+ */
+function refusedForm(
+  random: Random,
+  fx: Fixtures,
+  names: string[],
+  defects: Defect[],
+  target?: Plan,
+): Pick<Draft, 'label' | 'headers' | 'body'> {
+  const defect = random.pick(defects)(random, fx, names, target);
+  const taken = new Set(defect.pairs.map(([name]) => name));
+  const valid = names
+    .filter((name) => !taken.has(encode(name)) && random.chance(0.4))
+    .map((name): Pair => [encode(name), encode(random.pick(VALID[name]))]);
+  // Odd text comes encoded, as a request target carries it.
+  const ignored: Pair[] = random.chance(0.3)
+    ? [[encode(random.pick(ODD_NAMES)), oddButWellFormed(random).value]]
+    : [];
+  const text = shuffle(random, [...defect.pairs, ...valid, ...ignored])
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+  const way = random.int(10);
+  if (way === 0) {
+    return {
+      label: `${defect.label}; gzip`,
+      headers: [FORM_TYPE, ['Content-Encoding', 'gzip']],
+      body: gzipSync(text),
+    };
+  }
+  if (way === 1) {
+    const type = random.pick([
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded; charset=iso-8859-1',
+      'multipart/form-data; boundary=x',
+    ]);
+    return {
+      label: `any body as ${type}`,
+      headers: [['Content-Type', type]],
+      body: Buffer.from(text),
+    };
+  }
+  if (way === 2) {
+    return {
+      label: 'bytes that are not UTF-8',
+      headers: [FORM_TYPE],
+      body: Buffer.concat([
+        Buffer.from('FriendlyName=a'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(`&${text}`),
+      ]),
+    };
+  }
+  return { label: defect.label, headers: [FORM_TYPE], body: Buffer.from(text) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths: a rate plan of the writer's, or anything else
+// ---------------------------------------------------------------------------------------------
+
+/** A path segment naming no plan of the writer's that a write could touch. */
+function foreignPlan(random: Random, fx: Fixtures): { label: string; value: string } {
+  const other = random.pick(fx.otherPlans);
+  return random.pick([
+    { label: "the other account's SID", value: other.sid },
+    { label: "the other account's unique name", value: percentEncoded(other.uniqueName) },
+    { label: 'an unknown SID', value: `WP${hex32()}` },
+    { label: 'a SID of another resource', value: `DE${hex32()}` },
+    { label: '10 kB name', value: 'n'.repeat(10_240) },
+    oddButWellFormed(random),
+  ]);
+}
+
+function ownPlan(random: Random, fx: Fixtures): { label: string; value: string; plan: Plan } {
+  const plan = random.pick(fx.writerPlans);
+  return random.chance(0.5)
+    ? { label: 'own SID', value: plan.sid, plan }
+    : { label: 'own unique name', value: percentEncoded(plan.uniqueName), plan };
+}
+
+const PAGING: Record<string, { valid: string[]; odd: string[] }> = {
+  PageSize: {
+    valid: ['1', '2', '50', '1000'],
+    odd: ['0', '1001', '-1', 'ten', '', '1e3', '99999999999999999999'],
+  },
+  Page: { valid: ['0', '1', '7'], odd: ['-1', 'x', '1.5', ''] },
+  PageToken: {
+    valid: [],
+    odd: [
+      '',
+      'PA',
+      'PB',
+      'PAxyz',
+      'PA%00',
+      `PA${'A'.repeat(600)}`,
+      `PA${Buffer.from('["a","b"]').toString('base64url')}`,
+    ],
+  },
+};
+
+/** Every Twilio-compatible route, and how its requests are drawn. A new route needs a row. */
+const ROUTES: FuzzRoute[] = [
+  {
+    method: 'POST',
+    path: RATE_PLANS,
+    requests: 80,
+    draw: (random, fx) => ({
+      method: 'POST',
+      target: RATE_PLANS,
+      ...refusedForm(random, fx, Object.keys(REFUSED), [
+        refusedValue,
+        refusedValue,
+        refusedValue,
+        givenTwice,
+        brokenEscape,
+        takenUniqueName,
+        repeatedRoamingService,
+      ]),
+    }),
+  },
+  {
+    method: 'POST',
+    path: `${RATE_PLANS}/{Sid}`,
+    requests: 50,
+    draw: (random, fx) => {
+      const own = random.chance(0.8) ? ownPlan(random, fx) : undefined;
+      const plan = own ?? foreignPlan(random, fx);
+      const form = refusedForm(
+        random,
+        fx,
+        ['UniqueName', 'FriendlyName'],
+        [refusedValue, refusedValue, givenTwice, brokenEscape, takenUniqueName],
+        own?.plan,
+      );
+      return {
+        ...form,
+        label: `${plan.label}; ${form.label}`,
+        method: 'POST',
+        target: `${RATE_PLANS}/${plan.value}`,
+      };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${RATE_PLANS}/{Sid}`,
+    requests: 30,
+    draw: (random, fx) => {
+      const plan = random.chance(0.25)
+        ? { label: 'own plan that Sims use', value: fx.usedPlan.sid }
+        : foreignPlan(random, fx);
+      return {
+        label: plan.label,
+        method: 'DELETE',
+        target: `${RATE_PLANS}/${plan.value}`,
+        headers: [],
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: RATE_PLANS,
+    requests: 40,
+    draw: (random) => {
+      const labels: string[] = [];
+      const pairs: string[] = [];
+      for (const [name, values] of Object.entries(PAGING)) {
+        if (!random.chance(0.5)) continue;
+        const odd = values.valid.length === 0 || random.chance(0.5);
+        const value = odd ? random.pick(values.odd) : random.pick(values.valid);
+        labels.push(`${name} ${odd ? 'odd' : 'valid'} ${JSON.stringify(value.slice(0, 20))}`);
+        pairs.push(`${name}=${value}`);
+      }
+      if (random.chance(0.3)) {
+        const odd = oddButWellFormed(random);
+        labels.push(`an ignored parameter, ${odd.label}`);
+        pairs.push(`${encode(random.pick(ODD_NAMES))}=${odd.value}`);
+      }
+      return {
+        label: labels.join(', ') || 'no query',
+        method: 'GET',
+        target: pairs.length > 0 ? `${RATE_PLANS}?${pairs.join('&')}` : RATE_PLANS,
+        headers: [],
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: `${RATE_PLANS}/{Sid}`,
+    requests: 30,
+    draw: (random, fx) => {
+      const plan = random.chance(0.4) ? ownPlan(random, fx) : foreignPlan(random, fx);
+      return {
+        label: plan.label,
+        method: 'GET',
+        target: `${RATE_PLANS}/${plan.value}`,
+        headers: [],
+      };
+    },
+  },
+];
+
+const basic = (user: string, password: string): HeaderLine => [
+  'Authorization',
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+];
+
+/** The writer's credentials, or (now and then) credentials that must be refused. */
+function credentials(random: Random, fx: Fixtures): { label?: string; headers: HeaderLine[] } {
+  const { writer, other } = fx;
+  if (!random.chance(0.12)) return { headers: [basic(writer.accountSid, writer.authToken)] };
+  const odd = random.pick<{ label: string; headers: HeaderLine[] }>([
+    { label: 'no credentials', headers: [] },
+    { label: "another account's token", headers: [basic(writer.accountSid, other.authToken)] },
+    { label: 'northbound credentials', headers: [basic(...northboundCredentials(writer))] },
+    { label: 'token with a suffix', headers: [basic(writer.accountSid, `${writer.authToken}x`)] },
+    {
+      label: 'odd Basic',
+      headers: [['Authorization', oddBasic(random, writer.accountSid, writer.authToken).value]],
+    },
+  ]);
+  return { label: `credentials: ${odd.label}`, headers: odd.headers };
+}
+
+interface FuzzCase extends HttpExchange {
+  index: number;
+  route: FuzzRoute;
+  label: string;
+}
+
+function drawCases(random: Random, fx: Fixtures): FuzzCase[] {
+  const cases: FuzzCase[] = [];
+  for (const route of ROUTES) {
+    for (let i = 0; i < route.requests; i++) {
+      const draft = route.draw(random, fx);
+      const auth = credentials(random, fx);
+      cases.push({
+        index: cases.length,
+        route,
+        label: [draft.label, auth.label].filter(Boolean).join('; '),
+        method: draft.method,
+        target: draft.target,
+        headers: [...auth.headers, ...draft.headers],
+        body: draft.body,
+      });
+    }
+  }
+  return cases;
+}
+
+interface Outcome {
+  fuzzCase: FuzzCase;
+  answer?: HttpAnswer;
+  error?: string;
+}
+
+const describeOutcome = ({ fuzzCase: c, answer, error }: Outcome) =>
+  `#${c.index} ${c.method} ${JSON.stringify(c.target.slice(0, 200))} [${c.label}] → ` +
+  (answer ? `${answer.status} ${answer.body.slice(0, 240)}` : `no answer: ${error}`);
+
+const parsed = (answer: HttpAnswer): unknown => {
+  try {
+    return answer.body === '' ? '' : (JSON.parse(answer.body) as unknown);
+  } catch {
+    return answer.body;
+  }
+};
+
+describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})`, () => {
+  let testApp: TestApp;
+  let origin: string;
+  let fx: Fixtures;
+  let outcomes: Outcome[];
+  let plansBefore: unknown[];
+  const errorsLogged: unknown[][] = [];
+
+  const allPlans = () =>
+    testApp.dataSource.getRepository(RatePlanEntity).find({ order: { sid: 'ASC' } });
+
+  beforeAll(async () => {
+    testApp = await createTestApp({
+      env: {
+        // Inputs are under test here, not limits: a 429 would be a finding.
+        RATE_LIMIT_API_PER_MINUTE: '1000000',
+        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '1000000',
+      },
+    });
+    origin = await listeningUrl(testApp);
+    const port = Number(new URL(origin).port);
+
+    const writer = await createTenant(testApp, 'Twilio Fuzz Writer');
+    const other = await createTenant(testApp, 'Twilio Fuzz Other');
+    const createPlans = async (tenant: TenantCredentials, names: string[]) => {
+      const plans: Plan[] = [];
+      for (const uniqueName of names) {
+        const response = await testApp.http
+          .post(RATE_PLANS)
+          .auth(tenant.accountSid, tenant.authToken)
+          .type('form')
+          .send({ UniqueName: uniqueName, FriendlyName: 'seeded' })
+          .expect(201);
+        plans.push({ sid: (response.body as { sid: string }).sid, uniqueName });
+      }
+      return plans;
+    };
+    const writerPlans = await createPlans(writer, ['alpha', 'beta plan', 'été', 'in-use']);
+    await insertSim(testApp, await tenantIdOf(testApp, writer.tenant), {
+      ratePlanSid: writerPlans[3].sid,
+    });
+    fx = {
+      writer,
+      writerPlans,
+      usedPlan: writerPlans[3],
+      other,
+      // Names the writer has none of: a write by one of them must reach no plan of the writer's.
+      otherPlans: await createPlans(other, ['others-only', 'gamma']),
+    };
+    plansBefore = await allPlans();
+
+    const cases = drawCases(seededRandom(SEED), fx);
+    const logged = jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation((...args: unknown[]) => void errorsLogged.push(args));
+    outcomes = (await exchangeAll(port, cases, CONCURRENCY)).map((result, index) => ({
+      fuzzCase: cases[index],
+      ...result,
+    }));
+    logged.mockRestore();
+  }, 180_000);
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const expectNone = (findings: string[]) =>
+    expect({ seed: SEED, findings: findings.slice(0, 25), count: findings.length }).toEqual({
+      seed: SEED,
+      findings: [],
+      count: 0,
+    });
+
+  it('has a row for every Twilio-compatible route of the OpenAPI document', async () => {
+    const document = (await testApp.http.get('/docs/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(document.paths)
+      .filter(([path]) => /^\/(wireless|microvisor)\//.test(path))
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+    const rows = ROUTES.map((route) => `${route.method} ${route.path}`);
+    expect([...new Set(rows)].sort()).toEqual(documented.sort());
+  });
+
+  it('answers every request, never with a 5xx, a 408 or a 429', () => {
+    const statuses = new Map<number, number>();
+    for (const { answer } of outcomes) {
+      if (answer) statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+    }
+    process.stdout.write(
+      `Twilio bad-input fuzz: seed ${SEED}, ${outcomes.length} requests, by status: ` +
+        `${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`,
+    );
+    expectNone(
+      outcomes
+        .filter(
+          ({ answer }) => !answer || answer.status >= 500 || [408, 429].includes(answer.status),
+        )
+        .map(describeOutcome),
+    );
+  });
+
+  it("answers every 4xx with Twilio's error body, its status matching", () => {
+    expectNone(
+      outcomes
+        .filter(({ answer }) => answer && answer.status >= 400 && answer.status < 500)
+        .flatMap((outcome) =>
+          twilioErrorProblems(outcome.answer!.status, parsed(outcome.answer!)).map(
+            (problem) => `${problem}: ${describeOutcome(outcome)}`,
+          ),
+        ),
+    );
+  });
+
+  it('answers every success as the spec shapes it', () => {
+    expectNone(
+      outcomes
+        .filter(({ answer }) => answer && answer.status < 300)
+        .flatMap((outcome) =>
+          twilioAnswerProblems('wireless', {
+            method: outcome.fuzzCase.method,
+            url: `${origin}${outcome.fuzzCase.target}`,
+            status: outcome.answer!.status,
+            body: parsed(outcome.answer!),
+          }),
+        ),
+    );
+  });
+
+  it('refuses every write (4xx)', () => {
+    expectNone(
+      outcomes
+        .filter(
+          ({ fuzzCase, answer }) =>
+            fuzzCase.method !== 'GET' && answer && (answer.status < 400 || answer.status >= 500),
+        )
+        .map(describeOutcome),
+    );
+  });
+
+  it('reaches past validation: every read route answered both 2xx and 4xx', () => {
+    const seen = new Map<string, Set<string>>();
+    for (const { fuzzCase, answer } of outcomes) {
+      if (!answer || fuzzCase.method !== 'GET') continue;
+      const name = `${fuzzCase.method} ${fuzzCase.route.path}`;
+      seen.set(name, (seen.get(name) ?? new Set()).add(`${String(answer.status)[0]}xx`));
+    }
+    expect(
+      Object.fromEntries([...seen].map(([name, classes]) => [name, [...classes].sort()])),
+    ).toEqual({
+      [`GET ${RATE_PLANS}`]: ['2xx', '4xx'],
+      [`GET ${RATE_PLANS}/{Sid}`]: ['2xx', '4xx'],
+    });
+  });
+
+  it('logs no error while serving them', () => {
+    expectNone(errorsLogged.map((args) => JSON.stringify(args).slice(0, 400)));
+  });
+
+  it("changes no rate plan, the writer's or the other account's", async () => {
+    expect(await allPlans()).toEqual(plansBefore);
+  });
+});
