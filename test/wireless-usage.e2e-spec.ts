@@ -3,12 +3,7 @@ import type { TenantCredentials } from '../src/auth/tenants.service';
 import { TrafficMeter } from '../src/metering/traffic-meter';
 import { DataSessionsService, type DataSession } from '../src/wireless/usage/data-sessions.service';
 import { UsageFlusher } from '../src/wireless/usage/usage-flusher';
-import type { Granularity } from '../src/wireless/usage/usage-periods';
-import type { UsageRecord } from '../src/wireless/usage/usage-record';
-import {
-  UsageRecordsService,
-  type UsageRecordsQuery,
-} from '../src/wireless/usage/usage-records.service';
+import type { CommandsUsage, DataUsage } from '../src/wireless/usage/usage-record';
 import {
   northboundCredentials,
   randomTrackerId,
@@ -19,11 +14,14 @@ import { apiHeaders, createTenant, issueToken, tenantIdOf } from './factories/te
 import { insertCommand, insertSim } from './factories/wireless.factory';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { createTestDatabase } from './utils/test-database';
+import { twilioClient, type TestTwilioClient, type TwilioExchange } from './utils/twilio-client';
+import { twilioAnswerProblems } from './utils/twilio-schema';
 import { waitFor } from './utils/wait';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+const FIRST_PAGE = { size: 1000, number: 0 };
 
 /** JSON text padded with trailing spaces (still the same JSON) to a multiple of `multiple` bytes. */
 function padded(body: unknown, multiple: number): string {
@@ -37,26 +35,75 @@ interface Exchange {
   down: number;
 }
 
+/** A UsageRecord as twilio-node hands it over (nested objects as answered). */
+interface UsageRecordBody {
+  period: { start: string; end: string };
+  data: DataUsage;
+  commands: CommandsUsage;
+}
+
+/** Twilio's time text of an instant (whole seconds). */
+const twilioTime = (time: number) => `${new Date(time).toISOString().slice(0, 19)}Z`;
+
+/** What twilio-node throws for an error answer (its RestException). */
+interface RestException {
+  status: number;
+  code: number;
+  message: string;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<RestException> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as RestException;
+  }
+  throw new Error('the request succeeded');
+}
+
 describe('Sim usage and data sessions, measured from ingestion traffic', () => {
   let testApp: TestApp;
   let tenant: TenantCredentials;
   let tenantId: string;
   let headers: Record<string, string>;
-  let records: UsageRecordsService;
+  let twilio: TestTwilioClient;
   let sessions: DataSessionsService;
+  /** Raw requests' answers of the running test, held to the spec with the client's. */
+  const rawExchanges: TwilioExchange[] = [];
 
   beforeAll(async () => {
     testApp = await createTestApp();
     tenant = await createTenant(testApp, 'Metered Fleet');
     tenantId = await tenantIdOf(testApp, tenant.tenant);
     headers = apiHeaders(tenant, await issueToken(testApp, tenant));
-    records = testApp.app.get(UsageRecordsService);
+    twilio = await twilioClient(testApp, tenant);
     sessions = testApp.app.get(DataSessionsService);
   });
 
   afterAll(async () => {
     await testApp?.close();
   });
+
+  afterEach(() => {
+    const answers = [...twilio.exchanges.splice(0), ...rawExchanges.splice(0)];
+    expect(answers.flatMap((answer) => twilioAnswerProblems('wireless', answer))).toEqual([]);
+  });
+
+  const wireless = () => twilio.client.wireless.v1;
+
+  /** A GET under /wireless/v1 as the tenant, sent as it is; its answer. */
+  async function rawGet(path: string, credentials = tenant) {
+    const response = await testApp.http
+      .get(`/wireless/v1${path}`)
+      .auth(credentials.accountSid, credentials.authToken);
+    rawExchanges.push({
+      method: 'GET',
+      url: `http://fleethub.test/wireless/v1${path}`,
+      status: response.status,
+      body: response.body as unknown,
+    });
+    return response;
+  }
 
   async function sendTelemetry(text: string): Promise<Exchange> {
     const response = await testApp.http
@@ -68,26 +115,25 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
     return { up: Buffer.byteLength(text), down: Buffer.byteLength(response.text) };
   }
 
-  async function sendTrackerMessage(trackerId: string): Promise<Exchange> {
+  async function sendTrackerMessage(trackerId: string, as = tenant): Promise<Exchange> {
     const text = JSON.stringify(trackerMessage({ trackerId }));
     const response = await testApp.http
       .post('/data')
-      .auth(...northboundCredentials(tenant))
+      .auth(...northboundCredentials(as))
       .set('Content-Type', 'application/json')
       .send(text)
       .expect(200);
     return { up: Buffer.byteLength(text), down: Buffer.byteLength(response.text) };
   }
 
-  /** The one record of a Sim's (or the account's) whole default period. */
-  async function usageOf(simSid?: string, owner = tenantId): Promise<UsageRecord> {
-    const page = await records.list({ tenantId: owner, simSid, granularity: 'all' }, { size: 50 });
-    expect(page.items).toHaveLength(1);
-    return page.items[0];
+  /** The one record of a Sim's (or the account's) default period: the month up to now. */
+  async function usageOf(simSid?: string, client = twilio): Promise<DataUsage> {
+    const list = simSid
+      ? await client.client.wireless.v1.sims(simSid).usageRecords.list()
+      : await client.client.wireless.v1.usageRecords.list();
+    expect(list).toHaveLength(1);
+    return (list[0] as unknown as UsageRecordBody).data;
   }
-
-  const allSessions = async (simSid: string, owner = tenantId): Promise<DataSession[]> =>
-    (await sessions.list(owner, simSid, { size: 1000 })).items;
 
   describe('through the API', () => {
     it("counts each linked device's request and answer bytes, a batch split by its points", async () => {
@@ -95,10 +141,10 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       const trackerId = randomTrackerId();
       const sim1 = (await insertSim(testApp, tenantId, { imei: imei1 })).sid;
       const sim2 = (await insertSim(testApp, tenantId, { imei: imei2 })).sid;
-      const trackerSim = (await insertSim(testApp, tenantId, { imei: trackerId })).sid;
-      const other = await createTenant(testApp, 'Other Fleet');
-      const otherTenantId = await tenantIdOf(testApp, other.tenant);
-      const otherSim = (await insertSim(testApp, otherTenantId, { imei: imei1 })).sid;
+      const trackerSim = await insertSim(testApp, tenantId, {
+        imei: trackerId,
+        uniqueName: `tracker-${trackerId}`,
+      });
       const before = Date.now();
 
       // Three points of imei1 and one of imei2, in a body of a multiple of 4 bytes: 3/4 and 1/4.
@@ -112,51 +158,104 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       const tracked = [await sendTrackerMessage(trackerId), await sendTrackerMessage(trackerId)];
       await testApp.app.get(UsageFlusher).flush();
 
-      const usage1 = (await usageOf(sim1)).data;
-      const usage2 = (await usageOf(sim2)).data;
+      const usage1 = await usageOf(sim1);
+      const usage2 = await usageOf(sim2);
       expect(usage1.upload).toBe((mixed.up * 3) / 4 + alone.up);
       expect(usage2.upload).toBe(mixed.up / 4);
       // The answer's bytes, split as whole bytes, none lost.
       expect(usage1.download + usage2.download).toBe(mixed.down + alone.down);
       expect([Math.floor(mixed.down / 4), Math.ceil(mixed.down / 4)]).toContain(usage2.download);
-      expect(usage1).toMatchObject({
+      expect(usage1).toEqual({
         billing_units: 'USD',
         billed: 0,
         total: usage1.upload + usage1.download,
+        upload: usage1.upload,
+        download: usage1.download,
         units: 'bytes',
-        home: { total: usage1.total, upload: usage1.upload, download: usage1.download },
-        national_roaming: { total: 0, upload: 0, download: 0 },
+        home: {
+          billing_units: 'USD',
+          billed: 0,
+          total: usage1.total,
+          upload: usage1.upload,
+          download: usage1.download,
+          units: 'bytes',
+        },
+        national_roaming: {
+          billing_units: 'USD',
+          billed: 0,
+          total: 0,
+          upload: 0,
+          download: 0,
+          units: 'bytes',
+        },
         international_roaming: [],
       });
 
-      const trackerUsage = (await usageOf(trackerSim)).data;
+      // Addressed by its unique name too.
+      const trackerUsage = await usageOf(trackerSim.uniqueName!);
       expect(trackerUsage.upload).toBe(tracked[0].up + tracked[1].up);
       expect(trackerUsage.download).toBe(tracked[0].down + tracked[1].down);
 
       // The device without a Sim counts nowhere: the account is the sum of its Sims.
       expect(nobodys.up).toBeGreaterThan(0);
-      const account = (await usageOf()).data;
+      const account = await usageOf();
       expect(account.upload).toBe(usage1.upload + usage2.upload + trackerUsage.upload);
       expect(account.download).toBe(usage1.download + usage2.download + trackerUsage.download);
-      // Another tenant's Sim linked to the same IMEI counts none of this tenant's traffic.
-      expect((await usageOf(otherSim, otherTenantId)).data.total).toBe(0);
-      expect(await allSessions(otherSim, otherTenantId)).toEqual([]);
 
-      const sim1Sessions = await allSessions(sim1);
+      const sim1Sessions = await wireless().sims(sim1).dataSessions.list();
       expect(sim1Sessions).toHaveLength(1);
-      const [session] = sim1Sessions;
-      expect(session).toMatchObject({
+      expect(sim1Sessions[0]).toMatchObject({
         simSid: sim1,
+        accountSid: tenant.accountSid,
         imei: imei1,
         end: null,
         packetsUploaded: 2,
         packetsDownloaded: 2,
+        radioLink: null,
+        cellLocationEstimate: null,
       });
-      expect(session.start.getTime()).toBeGreaterThanOrEqual(before);
-      expect(session.lastUpdated.getTime()).toBeGreaterThanOrEqual(session.start.getTime());
-      expect(await allSessions(trackerSim)).toEqual([
+      expect(sim1Sessions[0].sid).toMatch(/^WN[0-9a-f]{32}$/);
+      expect(sim1Sessions[0].start.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      const trackerSessions = await wireless().sims(trackerSim.sid).dataSessions.list();
+      expect(trackerSessions).toEqual([
         expect.objectContaining({ packetsUploaded: 2, packetsDownloaded: 2, end: null }),
       ]);
+    });
+
+    it("keeps tenants apart: another tenant's device with the same IMEI, and its Sims' routes", async () => {
+      const trackerId = randomTrackerId();
+      const mine = (await insertSim(testApp, tenantId, { imei: trackerId })).sid;
+      const other = await createTenant(testApp, 'Other Fleet');
+      const otherSim = (
+        await insertSim(testApp, await tenantIdOf(testApp, other.tenant), { imei: trackerId })
+      ).sid;
+      const sent = await sendTrackerMessage(trackerId);
+      await testApp.app.get(UsageFlusher).flush();
+
+      const otherClient = await twilioClient(testApp, other);
+      expect(await usageOf(otherSim, otherClient)).toMatchObject({ total: 0 });
+      expect(await otherClient.client.wireless.v1.sims(otherSim).dataSessions.list()).toEqual([]);
+      expect(await usageOf(undefined, otherClient)).toMatchObject({ total: 0 });
+      expect(await usageOf(mine)).toMatchObject({ upload: sent.up, download: sent.down });
+
+      // This tenant's Sim does not exist for the other one, on any of the routes.
+      const usageError = await rejection(
+        otherClient.client.wireless.v1.sims(mine).usageRecords.list(),
+      );
+      expect(usageError).toMatchObject({
+        status: 404,
+        code: 20404,
+        message: `The requested resource /Sims/${mine}/UsageRecords was not found`,
+      });
+      const sessionsError = await rejection(
+        otherClient.client.wireless.v1.sims(mine).dataSessions.list(),
+      );
+      expect(sessionsError).toMatchObject({
+        status: 404,
+        code: 20404,
+        message: `The requested resource /Sims/${mine}/DataSessions was not found`,
+      });
+      otherClient.exchanges.splice(0).forEach((exchange) => rawExchanges.push(exchange));
     });
 
     it('shows a new data session within 10 s of the traffic that opens it', async () => {
@@ -164,14 +263,14 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       const simSid = (await insertSim(testApp, tenantId, { imei: trackerId })).sid;
       const sent = await sendTrackerMessage(trackerId);
       const shown = await waitFor(
-        () => allSessions(simSid),
+        () => wireless().sims(simSid).dataSessions.list(),
         (list) => list.length > 0,
-        { timeoutMs: 10_000, intervalMs: 200 },
+        { timeoutMs: 10_000, intervalMs: 250 },
       );
       expect(shown).toEqual([
         expect.objectContaining({ packetsUploaded: 1, packetsDownloaded: 1, end: null }),
       ]);
-      expect((await usageOf(simSid)).data).toMatchObject({ upload: sent.up, download: sent.down });
+      expect(await usageOf(simSid)).toMatchObject({ upload: sent.up, download: sent.down });
     });
   });
 
@@ -181,6 +280,9 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       const meter = new TrafficMeter();
       return { meter, flusher: new UsageFlusher(testApp.dataSource, meter, testApp.config) };
     }
+
+    const sessionsOf = async (simSid: string, now?: Date): Promise<DataSession[]> =>
+      (await sessions.list(tenantId, simSid, FIRST_PAGE, now)).rows;
 
     it('opens one session per burst across processes flushing at once, and a new one after the idle time', async () => {
       const imei = randomImei();
@@ -198,8 +300,7 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       b.meter.record(tenantId, [imei], 60, 6, now - MINUTE);
       await b.flusher.flush();
 
-      const list = await allSessions(simSid);
-      expect(list).toEqual([
+      expect(await sessionsOf(simSid)).toEqual([
         expect.objectContaining({
           start: new Date(t0),
           lastUpdated: new Date(t0 + 1000),
@@ -215,7 +316,7 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
           packetsDownloaded: 2,
         }),
       ]);
-      const stored = await testApp.dataSource.query<Record<string, unknown>[]>(
+      const stored = await testApp.dataSource.query<{ [column: string]: unknown }[]>(
         `SELECT bytes_uploaded, bytes_downloaded, ended_at FROM wireless_data_sessions
          WHERE sim_sid = $1 ORDER BY started_at`,
         [simSid],
@@ -224,7 +325,7 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
         { bytes_uploaded: '300', bytes_downloaded: '30', ended_at: new Date(t0 + 1000) },
         { bytes_uploaded: '100', bytes_downloaded: '10', ended_at: null },
       ]);
-      expect((await usageOf(simSid)).data).toMatchObject({ upload: 400, download: 40 });
+      expect(await usageOf(simSid)).toMatchObject({ upload: 400, download: 40 });
     });
 
     it('shows an idle session as ended at its last traffic, and a flush ends it', async () => {
@@ -234,10 +335,10 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       const last = Date.now() - MINUTE;
       meter.record(tenantId, [imei], 10, 1, last);
       await flusher.flush();
-
-      const seenAt = (now: number) => sessions.list(tenantId, simSid, { size: 10 }, new Date(now));
-      expect((await seenAt(Date.now())).items[0].end).toBeNull();
-      expect((await seenAt(last + 10 * MINUTE + 1)).items[0].end).toEqual(new Date(last));
+      expect((await sessionsOf(simSid))[0].end).toBeNull();
+      expect((await sessionsOf(simSid, new Date(last + 10 * MINUTE + 1)))[0].end).toEqual(
+        new Date(last),
+      );
 
       const staleImei = randomImei();
       const stale = (await insertSim(testApp, tenantId, { imei: staleImei })).sid;
@@ -263,68 +364,67 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
       const { meter, flusher } = apiProcess();
       meter.record(tenantId, [imei], 70, 7, Date.now());
       await flusher.flush();
-      expect((await usageOf(newer.sid)).data.total).toBe(77);
-      expect((await usageOf(older.sid)).data.total).toBe(0);
+      expect((await usageOf(newer.sid)).total).toBe(77);
+      expect((await usageOf(older.sid)).total).toBe(0);
     });
   });
 
   describe('UsageRecords', () => {
     let sim1: string;
-    let sim2: string;
-    let owner: string;
+    let owner: TenantCredentials;
+    let ownerClient: TestTwilioClient;
     /** Three days before today's midnight (UTC). */
     let base: number;
 
     const at = (offset: number) => new Date(base + offset);
-    const query = (
-      granularity: Granularity,
-      start: number,
-      end: number,
-      simSid?: string,
-    ): UsageRecordsQuery => ({
-      tenantId: owner,
-      simSid,
-      granularity,
-      start: at(start),
-      end: at(end),
-    });
-    const summary = (record: UsageRecord) => ({
-      start: record.period.start.toISOString(),
-      end: record.period.end.toISOString(),
-      upload: record.data.upload,
-      download: record.data.download,
-      fromSim: record.commands.from_sim,
-      toSim: record.commands.to_sim,
-    });
+    const iso = (offset: number) => twilioTime(base + offset);
+    const summary = (record: unknown) => {
+      const { period, data, commands } = record as UsageRecordBody;
+      return {
+        start: period.start,
+        end: period.end,
+        upload: data.upload,
+        download: data.download,
+        fromSim: commands.from_sim,
+        toSim: commands.to_sim,
+      };
+    };
+    const recordsOf = () => ownerClient.client.wireless.v1.sims(sim1).usageRecords;
 
     beforeAll(async () => {
       // A tenant of its own: the account's records hold these Sims only.
-      const tenantOfRecords = await createTenant(testApp, 'Recorded Fleet');
-      owner = await tenantIdOf(testApp, tenantOfRecords.tenant);
+      owner = await createTenant(testApp, 'Recorded Fleet');
+      ownerClient = await twilioClient(testApp, owner);
+      const ownerId = await tenantIdOf(testApp, owner.tenant);
       const [imei1, imei2] = [randomImei(), randomImei()];
-      sim1 = (await insertSim(testApp, owner, { imei: imei1 })).sid;
-      sim2 = (await insertSim(testApp, owner, { imei: imei2 })).sid;
+      sim1 = (await insertSim(testApp, ownerId, { imei: imei1 })).sid;
+      const sim2 = (await insertSim(testApp, ownerId, { imei: imei2 })).sid;
       base = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
 
       const meter = new TrafficMeter();
-      meter.record(owner, [imei1], 100, 10, base + 10 * HOUR + 15 * MINUTE);
-      meter.record(owner, [imei1], 50, 5, base + 10 * HOUR + 45 * MINUTE);
-      meter.record(owner, [imei1], 7, 3, base + 13 * HOUR + 5 * MINUTE);
-      meter.record(owner, [imei2], 1000, 100, base + DAY + 2 * HOUR);
+      meter.record(ownerId, [imei1], 100, 10, base + 10 * HOUR + 15 * MINUTE);
+      meter.record(ownerId, [imei1], 50, 5, base + 10 * HOUR + 45 * MINUTE);
+      meter.record(ownerId, [imei1], 7, 3, base + 13 * HOUR + 5 * MINUTE);
+      meter.record(ownerId, [imei2], 1000, 100, base + DAY + 2 * HOUR);
       await new UsageFlusher(testApp.dataSource, meter, testApp.config).flush();
 
-      await insertCommand(testApp, owner, sim1, 'from_sim', at(10 * HOUR + 20 * MINUTE));
-      await insertCommand(testApp, owner, sim1, 'to_sim', at(13 * HOUR + 30 * MINUTE));
-      await insertCommand(testApp, owner, sim1, 'to_sim', at(13 * HOUR + 59 * MINUTE));
-      await insertCommand(testApp, owner, sim2, 'to_sim', at(DAY + 2 * HOUR + 10 * MINUTE));
+      await insertCommand(testApp, ownerId, sim1, 'from_sim', at(10 * HOUR + 20 * MINUTE));
+      await insertCommand(testApp, ownerId, sim1, 'to_sim', at(13 * HOUR + 30 * MINUTE));
+      await insertCommand(testApp, ownerId, sim1, 'to_sim', at(13 * HOUR + 59 * MINUTE));
+      await insertCommand(testApp, ownerId, sim2, 'to_sim', at(DAY + 2 * HOUR + 10 * MINUTE));
     });
 
-    const iso = (offset: number) => at(offset).toISOString();
+    afterEach(() => {
+      ownerClient.exchanges.splice(0).forEach((exchange) => rawExchanges.push(exchange));
+    });
 
     it('hourly: every hour of the period, those without traffic as zeros', async () => {
-      const page = await records.list(query('hourly', 10 * HOUR, 14 * HOUR, sim1), { size: 50 });
-      expect(page.more).toBe(false);
-      expect(page.items.map(summary)).toEqual([
+      const list = await recordsOf().list({
+        start: at(10 * HOUR),
+        end: at(14 * HOUR),
+        granularity: 'hourly',
+      });
+      expect(list.map(summary)).toEqual([
         {
           start: iso(10 * HOUR),
           end: iso(11 * HOUR),
@@ -358,7 +458,8 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
           toSim: 2,
         },
       ]);
-      expect(page.items[3].commands).toEqual({
+      expect(list[3].simSid).toBe(sim1);
+      expect((list[3] as unknown as UsageRecordBody).commands).toEqual({
         billing_units: 'USD',
         billed: 0,
         total: 2,
@@ -371,24 +472,39 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
     });
 
     it('daily: UTC days, the period widened to whole hours and the days cut to it', async () => {
-      const page = await records.list(
-        query('daily', 9 * HOUR + 30 * MINUTE, DAY + 4 * HOUR + MINUTE, sim1),
-        { size: 50 },
-      );
-      expect(page.items.map(summary)).toEqual([
+      const list = await recordsOf().list({
+        start: at(9 * HOUR + 30 * MINUTE),
+        end: at(DAY + 4 * HOUR + MINUTE),
+        granularity: 'daily',
+      });
+      expect(list.map(summary)).toEqual([
         { start: iso(9 * HOUR), end: iso(DAY), upload: 157, download: 18, fromSim: 1, toSim: 2 },
-        { start: iso(DAY), end: iso(DAY + 5 * HOUR), upload: 0, download: 0, fromSim: 0, toSim: 0 },
+        {
+          start: iso(DAY),
+          end: iso(DAY + 5 * HOUR),
+          upload: 0,
+          download: 0,
+          fromSim: 0,
+          toSim: 0,
+        },
       ]);
     });
 
-    it("all: one record of the period; the account's adds up its Sims", async () => {
-      const page = await records.list(query('all', 0, 2 * DAY), { size: 50 });
-      expect(page.items.map(summary)).toEqual([
+    it("all (the default): one record of the period; the account's adds up its Sims", async () => {
+      const account = await ownerClient.client.wireless.v1.usageRecords.list({
+        start: at(0),
+        end: at(2 * DAY),
+      });
+      expect(account.map(summary)).toEqual([
         { start: iso(0), end: iso(2 * DAY), upload: 1157, download: 118, fromSim: 1, toSim: 3 },
       ]);
-      // Usage of the hour before the period, or at its end, is not in it.
-      const later = await records.list(query('all', 11 * HOUR, DAY + 2 * HOUR), { size: 50 });
-      expect(later.items.map(summary)).toEqual([
+      // Usage of the hours before the period, or at its end, is not in it.
+      const later = await ownerClient.client.wireless.v1.usageRecords.list({
+        start: at(11 * HOUR),
+        end: at(DAY + 2 * HOUR),
+        granularity: 'all',
+      });
+      expect(later.map(summary)).toEqual([
         {
           start: iso(11 * HOUR),
           end: iso(DAY + 2 * HOUR),
@@ -398,71 +514,129 @@ describe('Sim usage and data sessions, measured from ingestion traffic', () => {
           toSim: 2,
         },
       ]);
+      // By default, the month up to now.
+      const [month] = await ownerClient.client.wireless.v1.usageRecords.list();
+      expect(summary(month)).toMatchObject({ upload: 1157, download: 118, fromSim: 1, toSim: 3 });
+      expect(Date.parse(summary(month).end)).toBeGreaterThanOrEqual(Date.now() - 1000);
     });
 
-    it('defaults to the month up to now, all of it in one record', async () => {
-      const page = await records.list({ tenantId: owner, granularity: 'all' }, { size: 50 });
-      expect(page.items).toHaveLength(1);
-      expect(page.items[0].period.end.getTime()).toBeGreaterThanOrEqual(Date.now());
-      expect(summary(page.items[0])).toMatchObject({ upload: 1157, download: 118, toSim: 3 });
-    });
-
-    it('pages forward after a record and back before one, keyed by period start', async () => {
-      const hourly = query('hourly', 10 * HOUR, 14 * HOUR, sim1);
-      const first = await records.list(hourly, { size: 2 });
-      expect(first.more).toBe(true);
-      expect(first.items.map((record) => record.period.start)).toEqual([
-        at(10 * HOUR),
-        at(11 * HOUR),
+    it('pages forward and back, the page URLs carrying the period as widened', async () => {
+      const first = await recordsOf().page({
+        start: at(10 * HOUR + 30 * MINUTE),
+        end: at(13 * HOUR + 30 * MINUTE),
+        granularity: 'hourly',
+        pageSize: 2,
+      });
+      expect(first.instances.map((record) => summary(record).start)).toEqual([
+        iso(10 * HOUR),
+        iso(11 * HOUR),
       ]);
-      const second = await records.list(hourly, { size: 2, after: first.items[1].period.start });
-      expect(second.more).toBe(false);
-      expect(second.items.map(summary)).toEqual([
+      const second = (await first.nextPage())!;
+      expect(second.instances.map(summary)).toEqual([
         expect.objectContaining({ start: iso(12 * HOUR), upload: 0 }),
         expect.objectContaining({ start: iso(13 * HOUR), upload: 7, toSim: 2 }),
       ]);
-      const back = await records.list(hourly, { size: 2, before: second.items[0].period.start });
-      expect(back).toEqual({ items: first.items, more: false });
+      expect(await second.nextPage()).toBeUndefined();
+      const back = (await second.previousPage())!;
+      expect(back.instances.map(summary)).toEqual(first.instances.map(summary));
+
+      const raw = await rawGet(
+        `/Sims/${sim1}/UsageRecords?Granularity=hourly&Start=${encodeURIComponent(iso(10 * HOUR + 30 * MINUTE))}` +
+          `&End=${encodeURIComponent(iso(13 * HOUR + 30 * MINUTE))}&PageSize=2`,
+        owner,
+      );
+      const meta = (raw.body as { meta: { next_page_url: string; first_page_url: string } }).meta;
+      const pathAndQuery = (url: string) => `${new URL(url).pathname}${new URL(url).search}`;
+      const list = `/wireless/v1/Sims/${sim1}/UsageRecords`;
+      const period = `End=${encodeURIComponent(iso(14 * HOUR))}&Start=${encodeURIComponent(iso(10 * HOUR))}`;
+      expect(pathAndQuery(meta.first_page_url)).toBe(
+        `${list}?${period}&Granularity=hourly&PageSize=2&Page=0`,
+      );
+      const next = `${list}?${period}&Granularity=hourly&PageSize=2&Page=1&PageToken=PA`;
+      expect(pathAndQuery(meta.next_page_url).slice(0, next.length)).toBe(next);
     });
 
-    it('keeps tenants apart: a Sim of another tenant has no records of this one', async () => {
-      const page = await records.list(query('all', 0, 2 * DAY, sim1), { size: 50 });
-      expect(page.items[0].data.total).toBe(175);
-      const elsewhere = await records.list(
-        { ...query('all', 0, 2 * DAY, sim1), tenantId },
-        { size: 50 },
+    it('refuses a Start after End, an unknown Granularity and a token of another list', async () => {
+      const after = await rawGet(
+        `/UsageRecords?Start=${encodeURIComponent(iso(DAY))}&End=${encodeURIComponent(iso(0))}`,
+        owner,
       );
-      expect(elsewhere.items[0].data.total).toBe(0);
-      expect(elsewhere.items[0].commands.total).toBe(0);
+      expect({ status: after.status, body: after.body as unknown }).toEqual({
+        status: 400,
+        body: {
+          code: 20001,
+          message: 'Invalid parameter Start: must not be after End',
+          more_info: 'https://www.twilio.com/docs/errors/20001',
+          status: 400,
+        },
+      });
+      const weekly = await rawGet('/UsageRecords?Granularity=weekly', owner);
+      expect({ status: weekly.status, code: (weekly.body as RestException).code }).toEqual({
+        status: 400,
+        code: 20001,
+      });
+      expect((weekly.body as RestException).message).toContain('Granularity');
+
+      // An hourly page's token names an hour (10:00), which starts no record of a daily list
+      // from 09:00.
+      const hourly = await rawGet(
+        `/UsageRecords?Granularity=hourly&Start=${encodeURIComponent(iso(10 * HOUR))}&PageSize=1`,
+        owner,
+      );
+      const next = (hourly.body as { meta: { next_page_url: string } }).meta.next_page_url;
+      const token = new URL(next).searchParams.get('PageToken')!;
+      const daily = await rawGet(
+        `/UsageRecords?Granularity=daily&Start=${encodeURIComponent(iso(9 * HOUR))}&PageToken=${token}`,
+        owner,
+      );
+      expect({ status: daily.status, code: (daily.body as RestException).code }).toEqual({
+        status: 400,
+        code: 21481,
+      });
+    });
+
+    it('answers 404 for a Sim the account does not have', async () => {
+      const unknown = `DE${'0'.repeat(32)}`;
+      const error = await rejection(
+        ownerClient.client.wireless.v1.sims(unknown).usageRecords.list(),
+      );
+      expect(error).toMatchObject({ status: 404, code: 20404 });
+      const foreign = await rejection(
+        ownerClient.client.wireless.v1.sims('no-such-name').dataSessions.list(),
+      );
+      expect(foreign).toMatchObject({
+        status: 404,
+        code: 20404,
+        message: 'The requested resource /Sims/no-such-name/DataSessions was not found',
+      });
     });
   });
 
   describe('DataSessions', () => {
-    it("lists a Sim's sessions oldest first, in keyset pages both ways", async () => {
+    it("lists a Sim's sessions in order of creation, in keyset pages both ways", async () => {
       const imei = randomImei();
       const simSid = (await insertSim(testApp, tenantId, { imei })).sid;
       const meter = new TrafficMeter();
       const flusher = new UsageFlusher(testApp.dataSource, meter, testApp.config);
-      const now = Date.now();
+      const now = Math.floor(Date.now() / 1000) * 1000;
       for (const ago of [3 * HOUR, 2 * HOUR, HOUR]) {
         meter.record(tenantId, [imei], 10, 1, now - ago);
         await flusher.flush();
       }
-      const starts = (list: DataSession[]) => list.map((session) => session.start.getTime());
-      const first = await sessions.list(tenantId, simSid, { size: 2 });
-      expect(starts(first.items)).toEqual([now - 3 * HOUR, now - 2 * HOUR]);
-      expect(first.more).toBe(true);
-      const key = (session: DataSession) => ({ startedAt: session.start, sid: session.sid });
-      const second = await sessions.list(tenantId, simSid, { size: 2, after: key(first.items[1]) });
-      expect(starts(second.items)).toEqual([now - HOUR]);
-      expect(second.more).toBe(false);
-      const back = await sessions.list(tenantId, simSid, { size: 2, before: key(second.items[0]) });
-      expect(back).toEqual({ items: first.items, more: false });
-      // Each has ended: the last one as it is presented, an hour idle.
-      expect(second.items[0].end).toEqual(new Date(now - HOUR));
-      // Another tenant sees none of them.
-      const other = await tenantIdOf(testApp, (await createTenant(testApp, 'Prying Fleet')).tenant);
-      expect((await sessions.list(other, simSid, { size: 10 })).items).toEqual([]);
+      const starts = (list: { start: Date }[]) => list.map((session) => session.start.getTime());
+      const first = await wireless().sims(simSid).dataSessions.page({ pageSize: 2 });
+      expect(starts(first.instances)).toEqual([now - 3 * HOUR, now - 2 * HOUR]);
+      const second = (await first.nextPage())!;
+      expect(starts(second.instances)).toEqual([now - HOUR]);
+      expect(await second.nextPage()).toBeUndefined();
+      const back = (await second.previousPage())!;
+      expect(starts(back.instances)).toEqual(starts(first.instances));
+      // Each has ended: the last one as it is shown, an hour idle.
+      expect(second.instances[0].end).toEqual(new Date(now - HOUR));
+      expect(first.instances.map((session) => session.end)).toEqual([
+        new Date(now - 3 * HOUR),
+        new Date(now - 2 * HOUR),
+      ]);
     });
   });
 });

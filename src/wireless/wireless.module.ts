@@ -6,6 +6,8 @@ import { RatePlanEntity } from './entities/rate-plan.entity';
 import { SimEntity } from './entities/sim.entity';
 import { RatePlansController } from './rate-plans.controller';
 import { RatePlansService } from './rate-plans.service';
+import { DataSessionsController } from './usage/data-sessions.controller';
+import { UsageRecordsController } from './usage/usage-records.controller';
 import { WirelessUsageModule } from './usage/wireless-usage.module';
 import { WIRELESS_MOUNT } from './wireless-paths';
 
@@ -21,7 +23,9 @@ export class WirelessModule {
         TypeOrmModule.forFeature([RatePlanEntity, SimEntity]),
         WirelessUsageModule.forRoot(config),
       ],
-      controllers: serves ? [RatePlansController] : [],
+      controllers: serves
+        ? [RatePlansController, UsageRecordsController, DataSessionsController]
+        : [],
       providers: [RatePlansService],
     };
   }

@@ -2,14 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { keysetPage } from '../../twilio/keyset-page';
+import type { Page, PageRequest } from '../../twilio/paging';
+import { isSid } from '../../twilio/sid';
 import { DataSessionEntity } from '../entities/data-session.entity';
-import type { PageOf, PageRequest } from './keyset-page';
 
-/** Where a data session stands in its Sim's list: by start, then SID. */
-export interface DataSessionKey {
-  startedAt: Date;
-  sid: string;
-}
+export const DATA_SESSION_SID_PREFIX = 'WN';
 
 /** A data session as the API shows it. */
 export interface DataSession {
@@ -40,31 +38,30 @@ export class DataSessionsService {
     this.idleMs = config.wireless.dataSessionIdleMs;
   }
 
-  /** One keyset page, one range of the (sim_sid, started_at, sid) index. */
+  /** One keyset page of a Sim of the tenant (already resolved): a range of (sim_sid, started_at, sid). */
   async list(
     tenantId: string,
     simSid: string,
-    page: PageRequest<DataSessionKey>,
+    request: PageRequest,
     now = new Date(),
-  ): Promise<PageOf<DataSession>> {
-    // Reading back (a previous page) walks the index the other way.
-    const backwards = page.before !== undefined;
-    const key = page.before ?? page.after;
+  ): Promise<Page<DataSession>> {
     const query = this.dataSource
       .getRepository(DataSessionEntity)
       .createQueryBuilder('d')
-      .where('d.tenant_id = :tenantId AND d.sim_sid = :simSid', { tenantId, simSid })
-      .orderBy('d.started_at', backwards ? 'DESC' : 'ASC')
-      .addOrderBy('d.sid', backwards ? 'DESC' : 'ASC')
-      .limit(page.size + 1);
-    if (key) {
-      query.andWhere(`(d.started_at, d.sid) ${backwards ? '<' : '>'} (:startedAt, :sid)`, key);
-    }
-    const rows = await query.getMany();
-    const more = rows.length > page.size;
-    const shown = rows.slice(0, page.size);
-    if (backwards) shown.reverse();
-    return { items: shown.map((row) => this.present(row, now)), more };
+      .where('d.tenant_id = :tenantId AND d.sim_sid = :simSid', { tenantId, simSid });
+    const page = await keysetPage(
+      query,
+      [
+        { column: 'd.started_at', type: 'timestamptz' },
+        {
+          column: 'd.sid',
+          type: 'char(34)',
+          valid: (sid) => isSid(DATA_SESSION_SID_PREFIX, sid),
+        },
+      ],
+      request,
+    );
+    return { ...page, rows: page.rows.map((row) => this.present(row, now)) };
   }
 
   private present(row: DataSessionEntity, now: Date): DataSession {

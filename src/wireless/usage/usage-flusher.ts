@@ -6,10 +6,11 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TrafficMeter, type DeviceTraffic } from '../../metering/traffic-meter';
+import { newSid } from '../../twilio/sid';
+import { DATA_SESSION_SID_PREFIX } from './data-sessions.service';
 import { END_SESSIONS_SQL, UPSERT_USAGE_SQL } from './usage-flush.sql';
 
 /**
@@ -26,7 +27,7 @@ function trafficRows(traffic: readonly DeviceTraffic[]): string {
       hour: new Date(entry.hour).toISOString(),
       firstAt: new Date(entry.firstAt).toISOString(),
       lastAt: new Date(entry.lastAt).toISOString(),
-      sessionSid: `WN${randomBytes(16).toString('hex')}`,
+      sessionSid: newSid(DATA_SESSION_SID_PREFIX),
     })),
   );
 }

@@ -8,25 +8,28 @@ describe('usagePeriod', () => {
   const now = at('2026-04-04T14:35:10.250Z');
 
   it('ends now and starts a calendar month before the end by default', () => {
-    expect(text(usagePeriod({}, now))).toBe('2026-03-04T14:00:00.000Z 2026-04-04T15:00:00.000Z');
-    expect(text(usagePeriod({ end: at('2026-02-10T06:00:00Z') }, now))).toBe(
+    expect(text(usagePeriod({}, now)!)).toBe('2026-03-04T14:00:00.000Z 2026-04-04T15:00:00.000Z');
+    expect(text(usagePeriod({ end: at('2026-02-10T06:00:00Z') }, now)!)).toBe(
       '2026-01-10T06:00:00.000Z 2026-02-10T06:00:00.000Z',
     );
   });
 
   it('widens Start and End to whole hours; an End on the hour stays there', () => {
     const query = { start: at('2026-04-01T10:30:00Z'), end: at('2026-04-02T08:00:00Z') };
-    expect(text(usagePeriod(query, now))).toBe('2026-04-01T10:00:00.000Z 2026-04-02T08:00:00.000Z');
+    expect(text(usagePeriod(query, now)!)).toBe(
+      '2026-04-01T10:00:00.000Z 2026-04-02T08:00:00.000Z',
+    );
     const inside = { start: at('2026-04-01T10:00:00Z'), end: at('2026-04-01T10:00:00.001Z') };
-    expect(text(usagePeriod(inside, now))).toBe(
+    expect(text(usagePeriod(inside, now)!)).toBe(
       '2026-04-01T10:00:00.000Z 2026-04-01T11:00:00.000Z',
     );
   });
 
-  it('refuses a Start after End', () => {
-    expect(() =>
+  it('has none when Start is after End', () => {
+    expect(
       usagePeriod({ start: at('2026-04-02T00:00:00Z'), end: at('2026-04-01T00:00:00Z') }, now),
-    ).toThrow(RangeError);
+    ).toBeUndefined();
+    expect(usagePeriod({ start: at('2026-04-05T00:00:00Z') }, now)).toBeUndefined();
   });
 });
 
@@ -36,6 +39,7 @@ describe('monthBefore', () => {
     ['2026-03-31T23:00:00.000Z', '2026-02-28T23:00:00.000Z'],
     ['2028-03-30T00:00:00.000Z', '2028-02-29T00:00:00.000Z'],
     ['2026-01-15T08:00:00.000Z', '2025-12-15T08:00:00.000Z'],
+    ['0048-03-31T12:00:00.000Z', '0048-02-29T12:00:00.000Z'],
   ])('%s -> %s', (date, expected) => {
     expect(monthBefore(at(date)).toISOString()).toBe(expected);
   });
@@ -91,6 +95,17 @@ describe('UsageBuckets', () => {
     expect(buckets.page(20, { before: third[0].start })).toEqual(second);
     expect(buckets.page(20, { before: second[0].start })).toEqual(first);
     expect(buckets.page(20, { before: first[0].start })).toEqual([]);
+  });
+
+  it('knows the starts of its buckets, and nothing else', () => {
+    const daily = new UsageBuckets(span, 'daily');
+    for (const bucket of daily.page(10)) expect(daily.isBucketStart(bucket.start)).toBe(true);
+    for (const odd of ['2026-04-01T23:00:00Z', '2026-04-04T03:00:00Z', '2026-04-01T00:00:00Z']) {
+      expect(daily.isBucketStart(at(odd))).toBe(false);
+    }
+    const hourly = new UsageBuckets(span, 'hourly');
+    expect(hourly.isBucketStart(at('2026-04-02T05:00:00Z'))).toBe(true);
+    expect(hourly.isBucketStart(at('2026-04-02T05:30:00Z'))).toBe(false);
   });
 
   it('pages daily buckets both ways across the cut first day', () => {

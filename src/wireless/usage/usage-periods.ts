@@ -15,11 +15,10 @@ const ceilTo = (time: number, unit: number) => -floorTo(-time, unit);
 
 /** The same time of day, one calendar month earlier (the 31st of March: the 28th or 29th of February). */
 export function monthBefore(date: Date): Date {
-  const year = date.getUTCFullYear();
-  const month = date.getUTCMonth() - 1;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const earlier = new Date(date);
-  earlier.setUTCFullYear(year, month, Math.min(date.getUTCDate(), lastDay));
+  // Day 0 of this month: the last day of the month before (setUTCFullYear takes any year as it is).
+  earlier.setUTCFullYear(date.getUTCFullYear(), date.getUTCMonth(), 0);
+  earlier.setUTCDate(Math.min(date.getUTCDate(), earlier.getUTCDate()));
   return earlier;
 }
 
@@ -27,12 +26,12 @@ export function monthBefore(date: Date): Date {
  * The period a UsageRecords query covers. End defaults to `now` and Start to one month before End,
  * as Twilio documents. Usage is stored per hour, so the period is widened to whole hours: Start
  * back to its hour, End on to the end of its hour (an End on the hour stays there). The records
- * say the widened period, which is exactly what they count. Start after End is a RangeError.
+ * say the widened period, which is exactly what they count. Undefined when Start is after End.
  */
-export function usagePeriod(query: { start?: Date; end?: Date }, now: Date): Period {
+export function usagePeriod(query: { start?: Date; end?: Date }, now: Date): Period | undefined {
   const end = query.end ?? now;
   const start = query.start ?? monthBefore(end);
-  if (start > end) throw new RangeError('Start must not be after End');
+  if (start > end) return undefined;
   return {
     start: new Date(floorTo(start.getTime(), HOUR_MS)),
     end: new Date(ceilTo(end.getTime(), HOUR_MS)),
@@ -48,6 +47,16 @@ export class UsageBuckets {
     readonly period: Period,
     readonly granularity: Granularity,
   ) {}
+
+  /** Whether `instant` starts one of the period's buckets (a page token's key must). */
+  isBucketStart(instant: Date): boolean {
+    const time = instant.getTime();
+    const { start, end } = this.period;
+    return (
+      time === start.getTime() ||
+      (time > start.getTime() && time < end.getTime() && this.startOf(instant).getTime() === time)
+    );
+  }
 
   /** The start of the bucket holding `instant`, which lies in the period. */
   startOf(instant: Date): Date {

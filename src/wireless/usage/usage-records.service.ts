@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { PageOf, PageRequest } from './keyset-page';
-import { UsageBuckets, usagePeriod, type Granularity } from './usage-periods';
+import type { Page, PageRequest } from '../../twilio/paging';
+import { TwilioError } from '../../twilio/twilio-error';
+import { UsageBuckets, usagePeriod, type Granularity, type Period } from './usage-periods';
 import {
   NOTHING_MEASURED,
   usageRecord,
@@ -17,6 +18,11 @@ export interface UsageRecordsQuery {
   start?: Date;
   end?: Date;
   granularity: Granularity;
+}
+
+/** A page of records, and the period they are of (the query's, widened to whole hours). */
+export interface UsageRecordsPage extends Page<UsageRecord> {
+  period: Period;
 }
 
 interface HourRow {
@@ -53,24 +59,49 @@ GROUP BY 1`;
 export class UsageRecordsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The buckets a query's records cover (its period widened to whole hours, see `usagePeriod`). */
+  /**
+   * The buckets of a query's records: its period widened to whole hours (see `usagePeriod`).
+   * Start after End is a 20001.
+   */
   bucketsOf(query: UsageRecordsQuery, now = new Date()): UsageBuckets {
-    return new UsageBuckets(usagePeriod(query, now), query.granularity);
+    const period = usagePeriod(query, now);
+    if (!period) throw TwilioError.invalidParameter('Start', 'must not be after End');
+    return new UsageBuckets(period, query.granularity);
   }
 
   async list(
     query: UsageRecordsQuery,
-    page: PageRequest<Date>,
+    request: PageRequest,
     now = new Date(),
-  ): Promise<PageOf<UsageRecord>> {
+  ): Promise<UsageRecordsPage> {
     const buckets = this.bucketsOf(query, now);
-    const read = buckets.page(page.size + 1, page);
-    const more = read.length > page.size;
-    const periods = page.before
-      ? read.slice(Math.max(0, read.length - page.size))
-      : read.slice(0, page.size);
-    if (periods.length === 0) return { items: [], more };
+    const { token, size } = request;
+    // A token holds the start of a record of this very query, as `keys` wrote it.
+    const key = token?.key.length === 1 ? new Date(token.key[0]) : undefined;
+    const keyWritten = key && !Number.isNaN(key.getTime()) && key.toISOString() === token?.key[0];
+    if (token && !(keyWritten && buckets.isBucketStart(key))) throw TwilioError.invalidPageToken();
+    const backward = token?.direction === 'before';
+    const read = buckets.page(size + 1, { [backward ? 'before' : 'after']: key });
+    const more = read.length > size;
+    const periods = backward ? read.slice(Math.max(0, read.length - size)) : read.slice(0, size);
+    const rows = await this.records(query, buckets, periods);
+    return {
+      period: buckets.period,
+      rows,
+      keys: periods.map((period) => [period.start.toISOString()]),
+      // Before a token's record lie those a PA page came from; after it, those a PB page came from.
+      hasNext: backward ? rows.length > 0 : more,
+      hasPrevious: backward ? more : token !== undefined && rows.length > 0,
+    };
+  }
 
+  /** The records of `periods`, consecutive buckets of `buckets`, from the hours they cover. */
+  private async records(
+    query: UsageRecordsQuery,
+    buckets: UsageBuckets,
+    periods: Period[],
+  ): Promise<UsageRecord[]> {
+    if (periods.length === 0) return [];
     const params = [
       query.tenantId,
       periods[0].start,
@@ -92,11 +123,8 @@ export class UsageRecordsService {
       sum.commandsToSim += Number(row.to_sim ?? 0);
       measured.set(key, sum);
     }
-    return {
-      items: periods.map((period) =>
-        usageRecord(period, measured.get(period.start.getTime()) ?? NOTHING_MEASURED),
-      ),
-      more,
-    };
+    return periods.map((period) =>
+      usageRecord(period, measured.get(period.start.getTime()) ?? NOTHING_MEASURED),
+    );
   }
 }
