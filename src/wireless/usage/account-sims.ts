@@ -5,7 +5,7 @@ import { resourceAddress } from '../../twilio/sid';
 import { TwilioError } from '../../twilio/twilio-error';
 import { SimEntity } from '../entities/sim.entity';
 
-export const SIM_SID_PREFIX = 'DE';
+const SIM_SID_PREFIX = 'DE';
 const MAX_UNIQUE_NAME_LENGTH = 64;
 
 /** The Sims of an account, as the routes under `/Sims/{SimSid}` address them. */

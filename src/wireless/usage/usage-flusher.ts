@@ -17,7 +17,7 @@ import { END_SESSIONS_SQL, UPSERT_USAGE_SQL } from './usage-flush.sql';
  * How often the counted traffic is stored. Usage and a new data session must show within 10 s of
  * the traffic; half of that leaves the flush itself time to run.
  */
-export const FLUSH_INTERVAL_MS = 5_000;
+const FLUSH_INTERVAL_MS = 5_000;
 
 /** The JSON rows of `UPSERT_USAGE_SQL`: each carries the SID its Sim's session takes if it opens one. */
 function trafficRows(traffic: readonly DeviceTraffic[]): string {

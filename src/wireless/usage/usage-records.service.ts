@@ -59,16 +59,6 @@ GROUP BY 1`;
 export class UsageRecordsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * The buckets of a query's records: its period widened to whole hours (see `usagePeriod`).
-   * Start after End is a 20001.
-   */
-  bucketsOf(query: UsageRecordsQuery, now = new Date()): UsageBuckets {
-    const period = usagePeriod(query, now);
-    if (!period) throw TwilioError.invalidParameter('Start', 'must not be after End');
-    return new UsageBuckets(period, query.granularity);
-  }
-
   async list(
     query: UsageRecordsQuery,
     request: PageRequest,
@@ -93,6 +83,16 @@ export class UsageRecordsService {
       hasNext: backward ? rows.length > 0 : more,
       hasPrevious: backward ? more : token !== undefined && rows.length > 0,
     };
+  }
+
+  /**
+   * The buckets of a query's records: its period widened to whole hours (see `usagePeriod`).
+   * Start after End is a 20001.
+   */
+  private bucketsOf(query: UsageRecordsQuery, now = new Date()): UsageBuckets {
+    const period = usagePeriod(query, now);
+    if (!period) throw TwilioError.invalidParameter('Start', 'must not be after End');
+    return new UsageBuckets(period, query.granularity);
   }
 
   /** The records of `periods`, consecutive buckets of `buckets`, from the hours they cover. */
