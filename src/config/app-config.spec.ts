@@ -176,6 +176,8 @@ describe('loadConfig', () => {
     ['READY_MAX_QUEUE_WAITING', '-1'],
     ['READY_MAX_QUEUE_WAITING', 'many'],
     ['READY_MAX_QUEUE_AGE_SECONDS', '1.5'],
+    ['DATA_SESSION_IDLE_MINUTES', '0'],
+    ['DATA_SESSION_IDLE_MINUTES', '1441'],
   ])('rejects %s=%s, naming the variable and the value', (name, value) => {
     const error = configurationError({ [name]: value });
     expect(error.problems).toHaveLength(1);
@@ -283,6 +285,11 @@ describe('loadConfig', () => {
       expect(error.message).toContain(name);
     }
     expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('ends a data session after DATA_SESSION_IDLE_MINUTES of silence, 10 by default', () => {
+    expect(loadConfig({}).wireless.dataSessionIdleMs).toBe(600_000);
+    expect(loadConfig({ DATA_SESSION_IDLE_MINUTES: '3' }).wireless.dataSessionIdleMs).toBe(180_000);
   });
 
   it('caps exports below the database pool, and live streams, per process and per tenant', () => {

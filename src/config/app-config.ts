@@ -129,6 +129,10 @@ export interface AppConfig {
     /** Whether callbacks may go to loopback, private and other non-public addresses. */
     allowPrivate: boolean;
   };
+  wireless: {
+    /** Silence after which a Sim's data session ends. */
+    dataSessionIdleMs: number;
+  };
 }
 
 /** The configuration once every value the process needs is known (see `resolveLocalDefaults`). */
@@ -280,5 +284,6 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       retryDelayMs: env.CALLBACK_RETRY_DELAY_MS,
       allowPrivate: env.CALLBACKS_ALLOW_PRIVATE,
     },
+    wireless: { dataSessionIdleMs: env.DATA_SESSION_IDLE_MINUTES * 60_000 },
   };
 }

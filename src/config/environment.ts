@@ -415,6 +415,16 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   CALLBACKS_ALLOW_PRIVATE = false;
+
+  /**
+   * Minutes without traffic after which a Sim's data session ends: its device's next request opens
+   * a new one.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  DATA_SESSION_IDLE_MINUTES = 10;
 }
 
 /** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */

@@ -7,6 +7,9 @@ import { RatePlanEntity } from './entities/rate-plan.entity';
 import { SimEntity } from './entities/sim.entity';
 import { RatePlansController } from './rate-plans.controller';
 import { RatePlansService } from './rate-plans.service';
+import { DataSessionsController } from './usage/data-sessions.controller';
+import { UsageRecordsController } from './usage/usage-records.controller';
+import { WirelessUsageModule } from './usage/wireless-usage.module';
 import { WIRELESS_MOUNT } from './wireless-paths';
 
 /**
@@ -23,8 +26,11 @@ export class WirelessModule {
         TwilioModule.forMount(WIRELESS_MOUNT),
         TypeOrmModule.forFeature([RatePlanEntity, SimEntity]),
         CommandsModule.forRoot(config),
+        WirelessUsageModule.forRoot(config),
       ],
-      controllers: serves ? [RatePlansController] : [],
+      controllers: serves
+        ? [RatePlansController, UsageRecordsController, DataSessionsController]
+        : [],
       providers: [RatePlansService],
     };
   }
