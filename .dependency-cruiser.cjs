@@ -4,9 +4,10 @@
  * Imports point one way, from the entry points down to configuration:
  *
  *   main.ts, app.module.ts, app.setup.ts, runtime.ts   the composition root: may import anything
- *   features    auth, rate-limit, telemetry, northbound, devices, lifecycle, health, cli, and any
- *               top-level folder not named below: the infrastructure and base layers, and other
- *               features only through their public entry points (PUBLIC below)
+ *   features    auth, rate-limit, telemetry, northbound, devices, lifecycle, metering, wireless,
+ *               health, cli, and any top-level folder not named below: the infrastructure and
+ *               base layers, and other features only through their public entry points (PUBLIC
+ *               below)
  *   queue       Bull behind one producer/processor pair: redis, metrics, common, config
  *   redis, database, metrics
  *               infrastructure: common and config only (database also lists every feature's
@@ -17,8 +18,10 @@
  * Type-only imports count as much as any other (`tsPreCompilationDeps`): a type that must cross a
  * layer the wrong way belongs in the lower layer. No two files may import each other, directly or
  * through others, and neither may two top-level folders. Between features that leaves an order,
- * today: auth first; devices and rate-limit on auth; telemetry, northbound and lifecycle on those;
- * twilio on auth, wireless on twilio; health on none; cli on top.
+ * today: auth and metering first (metering counts the ingestion routes' traffic: ingestion counts
+ * into it and wireless bills from it, neither knowing the other); devices and rate-limit on auth;
+ * telemetry, northbound and lifecycle on those; twilio on auth; wireless on twilio and metering;
+ * health on none; cli on top.
  */
 
 const BASE = ['config', 'common'];
@@ -47,6 +50,7 @@ const PUBLIC = {
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
+  metering: ['traffic-meter.ts'],
   // The Twilio conventions every Twilio-compatible API builds on; its guard stays inside, behind
   // `TwilioApi()`. The filter is public for routes under a Twilio mount that authenticate their own
   // way (the Wireless gateway's signed routes).

@@ -176,6 +176,8 @@ describe('loadConfig', () => {
     ['READY_MAX_QUEUE_WAITING', '-1'],
     ['READY_MAX_QUEUE_WAITING', 'many'],
     ['READY_MAX_QUEUE_AGE_SECONDS', '1.5'],
+    ['DATA_SESSION_IDLE_MINUTES', '0'],
+    ['DATA_SESSION_IDLE_MINUTES', '1441'],
   ])('rejects %s=%s, naming the variable and the value', (name, value) => {
     const error = configurationError({ [name]: value });
     expect(error.problems).toHaveLength(1);
@@ -285,6 +287,11 @@ describe('loadConfig', () => {
     expect(error.message.split('\n')).toHaveLength(1);
   });
 
+  it('ends a data session after DATA_SESSION_IDLE_MINUTES of silence, 10 by default', () => {
+    expect(loadConfig({}).wireless.dataSessionIdleMs).toBe(600_000);
+    expect(loadConfig({ DATA_SESSION_IDLE_MINUTES: '3' }).wireless.dataSessionIdleMs).toBe(180_000);
+  });
+
   it('caps exports below the database pool, and live streams, per process and per tenant', () => {
     expect(loadConfig({}).exports).toEqual({ perProcess: 4, perTenant: 2, idleTimeoutMs: 30_000 });
     expect(loadConfig({}).liveStreams).toEqual({ perProcess: 1000, perTenant: 50 });
@@ -321,7 +328,7 @@ describe('loadConfig', () => {
   });
 
   it('completes Sim status changes after WIRELESS_STATUS_DELAY_MS, 2 s unless set', () => {
-    expect(loadConfig({}).wireless).toEqual({ statusDelayMs: 2000 });
+    expect(loadConfig({}).wireless.statusDelayMs).toBe(2000);
     expect(loadConfig({ WIRELESS_STATUS_DELAY_MS: '0' }).wireless.statusDelayMs).toBe(0);
     expect(configurationError({ WIRELESS_STATUS_DELAY_MS: '-1' }).problems).toEqual([
       'WIRELESS_STATUS_DELAY_MS must not be less than 0 (got "-1")',

@@ -131,6 +131,8 @@ export interface AppConfig {
   };
   /** The Twilio-compatible Programmable Wireless API. */
   wireless: {
+    /** Silence after which a Sim's data session ends. */
+    dataSessionIdleMs: number;
     /** How long after the request a Sim's status change completes. */
     statusDelayMs: number;
   };
@@ -285,6 +287,9 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       retryDelayMs: env.CALLBACK_RETRY_DELAY_MS,
       allowPrivate: env.CALLBACKS_ALLOW_PRIVATE,
     },
-    wireless: { statusDelayMs: env.WIRELESS_STATUS_DELAY_MS },
+    wireless: {
+      dataSessionIdleMs: env.DATA_SESSION_IDLE_MINUTES * 60_000,
+      statusDelayMs: env.WIRELESS_STATUS_DELAY_MS,
+    },
   };
 }

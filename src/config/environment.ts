@@ -417,6 +417,16 @@ export class EnvironmentVariables {
   CALLBACKS_ALLOW_PRIVATE = false;
 
   /**
+   * Minutes without traffic after which a Sim's data session ends: its device's next request opens
+   * a new one.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  DATA_SESSION_IDLE_MINUTES = 10;
+
+  /**
    * Milliseconds a Sim's status change takes: the Sim answers `updating` (202) and a job moves it
    * to its new status this long after the request, then calls the request's CallbackUrl.
    */

@@ -12,6 +12,12 @@ export interface ReceivedMessage {
   receivedAt: number;
 }
 
+/** What was taken of an accepted message: whose it is, and what was dropped. */
+export interface AcceptedMessage {
+  trackerId: string;
+  warnings: DroppedValue[];
+}
+
 /** The northbound hot path: read the message, hand it to the producer, report what was dropped. */
 @Injectable()
 export class NorthboundIntakeService {
@@ -22,7 +28,7 @@ export class NorthboundIntakeService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async accept(tenant: TenantPrincipal, received: ReceivedMessage): Promise<DroppedValue[]> {
+  async accept(tenant: TenantPrincipal, received: ReceivedMessage): Promise<AcceptedMessage> {
     const { reading, message, warnings } = readTrackerMessage(
       received.body,
       received.receivedAt,
@@ -42,6 +48,6 @@ export class NorthboundIntakeService {
           `(request ${received.requestId}): ${warnings.map((w) => w.field).join(', ')}`,
       );
     }
-    return warnings;
+    return { trackerId: reading.trackerId, warnings };
   }
 }

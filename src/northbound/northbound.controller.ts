@@ -14,6 +14,7 @@ import { CurrentTenant, NorthboundAuth } from '../auth/decorators';
 import type { TenantPrincipal } from '../auth/principal';
 import { ok, type ApiResponse } from '../common/http/envelope';
 import { requestIdOf } from '../common/http/request-id';
+import { TrafficMeter } from '../metering/traffic-meter';
 import { TrackerMessageAcceptedDto, TrackerMessageDto } from './dto/tracker-message.dto';
 import { NorthboundIntakeService } from './northbound-intake.service';
 
@@ -21,7 +22,10 @@ import { NorthboundIntakeService } from './northbound-intake.service';
 @ApiTags('northbound')
 @Controller('data')
 export class NorthboundController {
-  constructor(private readonly northbound: NorthboundIntakeService) {}
+  constructor(
+    private readonly northbound: NorthboundIntakeService,
+    private readonly meter: TrafficMeter,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -44,11 +48,12 @@ export class NorthboundController {
     @CurrentTenant() tenant: TenantPrincipal,
     @Req() request: Request,
   ): Promise<ApiResponse<TrackerMessageAcceptedDto>> {
-    const warnings = await this.northbound.accept(tenant, {
+    const { trackerId, warnings } = await this.northbound.accept(tenant, {
       body: request.body as unknown,
       requestId: requestIdOf(request),
       receivedAt: Date.now(),
     });
+    this.meter.countExchange(request, tenant.tenantId, [trackerId]);
     return ok({ status: 'OK', warnings });
   }
 }

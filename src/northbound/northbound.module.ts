@@ -4,6 +4,7 @@ import { RouterModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { DevicesModule } from '../devices/devices.module';
+import { MeteringModule } from '../metering/metering.module';
 import { NorthboundIntakeService } from './northbound-intake.service';
 import { NorthboundController } from './northbound.controller';
 import { NorthboundProcessor } from './northbound.processor';
@@ -27,6 +28,7 @@ export class NorthboundModule {
       imports: [
         AuthModule,
         DevicesModule,
+        MeteringModule,
         ...(queued ? [BullModule.registerQueue({ name: NORTHBOUND_QUEUE })] : []),
         // The base path is configuration, which a @Controller decorator cannot read.
         ...(serves && basePath

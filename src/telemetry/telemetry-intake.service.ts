@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiPrincipal } from '../auth/principal';
+import type { TelemetryPoint } from './telemetry-point.schema';
 import { TelemetryBatchValidator } from './telemetry-batch.validator';
 import { TelemetryProducer } from './telemetry.producer';
 
@@ -12,7 +13,7 @@ export interface ReceivedBatch {
   receivedAt: number;
 }
 
-/** The ingestion hot path: validate the whole batch, hand it to the producer, count its points. */
+/** The ingestion hot path: validate the whole batch, hand it to the producer. */
 @Injectable()
 export class TelemetryIntakeService {
   constructor(
@@ -20,7 +21,8 @@ export class TelemetryIntakeService {
     private readonly producer: TelemetryProducer,
   ) {}
 
-  async accept(principal: ApiPrincipal, batch: ReceivedBatch): Promise<number> {
+  /** The batch's points, once queued (embedded: stored). */
+  async accept(principal: ApiPrincipal, batch: ReceivedBatch): Promise<TelemetryPoint[]> {
     const points = this.validator.validate(batch.body, batch.receivedAt);
     await this.producer.add({
       tenantId: principal.tenantId,
@@ -28,6 +30,6 @@ export class TelemetryIntakeService {
       receivedAt: new Date(batch.receivedAt).toISOString(),
       points: batch.raw ?? JSON.stringify(points),
     });
-    return points.length;
+    return points;
   }
 }

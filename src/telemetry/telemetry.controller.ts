@@ -13,6 +13,7 @@ import type { ApiPrincipal } from '../auth/principal';
 import { Roles } from '../auth/roles';
 import { ok, type ApiResponse } from '../common/http/envelope';
 import { requestIdOf } from '../common/http/request-id';
+import { TrafficMeter } from '../metering/traffic-meter';
 import { TelemetryThrottlerGuard } from '../rate-limit/telemetry-throttler.guard';
 import { TelemetryAcceptedDto, TelemetryPointDto } from './dto/telemetry-point.dto';
 import { TelemetryIntakeService } from './telemetry-intake.service';
@@ -27,7 +28,10 @@ const bodyText = (request: RawBodyRequest<Request>) =>
 @ApiTags('telemetry')
 @Controller('apidev/v1/telemetry')
 export class TelemetryController {
-  constructor(private readonly telemetry: TelemetryIntakeService) {}
+  constructor(
+    private readonly telemetry: TelemetryIntakeService,
+    private readonly meter: TrafficMeter,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -55,12 +59,17 @@ export class TelemetryController {
     @CurrentPrincipal() principal: ApiPrincipal,
     @Req() request: RawBodyRequest<Request>,
   ): Promise<ApiResponse<TelemetryAcceptedDto>> {
-    const accepted = await this.telemetry.accept(principal, {
+    const points = await this.telemetry.accept(principal, {
       body: request.body as unknown,
       raw: bodyText(request),
       requestId: requestIdOf(request),
       receivedAt: Date.now(),
     });
-    return ok({ accepted, rejected: 0, status: 'OK' });
+    this.meter.countExchange(
+      request,
+      principal.tenantId,
+      points.map((point) => point.imei),
+    );
+    return ok({ accepted: points.length, rejected: 0, status: 'OK' });
   }
 }

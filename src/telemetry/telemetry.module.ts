@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bull';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/app-config';
 import { DevicesModule } from '../devices/devices.module';
+import { MeteringModule } from '../metering/metering.module';
 import { TelemetryBatchValidator } from './telemetry-batch.validator';
 import { TelemetryIntakeService } from './telemetry-intake.service';
 import { TelemetryStorageService } from './telemetry-storage.service';
@@ -26,6 +27,7 @@ export class TelemetryModule {
       imports: [
         AuthModule,
         DevicesModule,
+        MeteringModule,
         ...(queued ? [BullModule.registerQueue({ name: TELEMETRY_QUEUE })] : []),
       ],
       controllers: serves ? [TelemetryController] : [],

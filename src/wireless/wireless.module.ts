@@ -16,6 +16,9 @@ import { SimStatusProducer } from './sim-status.producer';
 import { SIM_STATUS_QUEUE } from './sim-status.queue';
 import { SimsController } from './sims.controller';
 import { SimsService } from './sims.service';
+import { DataSessionsController } from './usage/data-sessions.controller';
+import { UsageRecordsController } from './usage/usage-records.controller';
+import { WirelessUsageModule } from './usage/wireless-usage.module';
 import { WIRELESS_MOUNT } from './wireless-paths';
 
 /**
@@ -36,9 +39,12 @@ export class WirelessModule {
         TwilioModule.forMount(WIRELESS_MOUNT),
         TypeOrmModule.forFeature([RatePlanEntity, SimEntity]),
         CommandsModule.forRoot(config),
+        WirelessUsageModule.forRoot(config),
         ...(queued ? [BullModule.registerQueue({ name: SIM_STATUS_QUEUE })] : []),
       ],
-      controllers: serves ? [RatePlansController, SimsController] : [],
+      controllers: serves
+        ? [RatePlansController, SimsController, UsageRecordsController, DataSessionsController]
+        : [],
       providers: [
         RatePlansService,
         SimsService,

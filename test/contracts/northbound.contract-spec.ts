@@ -1,4 +1,5 @@
 import { ApiError } from '../../src/common/errors/api-error';
+import { TrafficMeter } from '../../src/metering/traffic-meter';
 import { NorthboundIntakeService } from '../../src/northbound/northbound-intake.service';
 import { NorthboundController } from '../../src/northbound/northbound.controller';
 import { NorthboundProducer } from '../../src/northbound/northbound.producer';
@@ -27,16 +28,20 @@ const accepted = (warnings: object[] = []) => ({
 describe('POST /data (contract)', () => {
   let app: ContractApp;
   let producer: jest.Mocked<NorthboundProducer>;
+  const meter = new TrafficMeter();
 
   beforeAll(async () => {
     app = await createContractApp(NorthboundController, {
-      providers: [NorthboundIntakeService],
+      providers: [NorthboundIntakeService, { provide: TrafficMeter, useValue: meter }],
       mocks: [NorthboundProducer],
     });
     producer = app.mock(NorthboundProducer);
   });
   afterAll(() => app.close());
-  beforeEach(() => app.resetMocks());
+  beforeEach(() => {
+    app.resetMocks();
+    meter.drain();
+  });
 
   const post = (body: unknown) =>
     app.http
@@ -50,8 +55,11 @@ describe('POST /data (contract)', () => {
       .set('Content-Type', 'application/json')
       .send(text);
 
-  describe('HTTP Basic: 401 with the northbound challenge, nothing produced', () => {
-    afterEach(() => expect(producer.add).not.toHaveBeenCalled());
+  describe('HTTP Basic: 401 with the northbound challenge, nothing produced or counted', () => {
+    afterEach(() => {
+      expect(producer.add).not.toHaveBeenCalled();
+      expect(meter.drain()).toEqual([]);
+    });
 
     it.each<[string, Record<string, string>]>([
       ['no credentials', {}],
@@ -91,6 +99,23 @@ describe('POST /data (contract)', () => {
       expect(JSON.parse(job.message)).toEqual(body);
     });
 
+    it("counts the message's bytes and its answer's for its trackerId", async () => {
+      producer.add.mockResolvedValue();
+      const body = trackerMessage();
+      const text = JSON.stringify(body);
+      const response = await postText(text).expect(200);
+      expect(meter.drain()).toEqual([
+        expect.objectContaining({
+          tenantId: STUB_TENANT_PRINCIPAL.tenantId,
+          deviceId: body.trackerId,
+          uploadBytes: Buffer.byteLength(text),
+          downloadBytes: Buffer.byteLength(response.text),
+          uploadPackets: 1,
+          downloadPackets: 1,
+        }),
+      ]);
+    });
+
     it('lists the impossible values it dropped, in the answer and the job', async () => {
       producer.add.mockResolvedValue();
       const response = await post(
@@ -125,8 +150,11 @@ describe('POST /data (contract)', () => {
     });
   });
 
-  describe('a body that cannot be stored: 400 VALIDATION_ERROR, nothing produced', () => {
-    afterEach(() => expect(producer.add).not.toHaveBeenCalled());
+  describe('a body that cannot be stored: 400 VALIDATION_ERROR, nothing produced or counted', () => {
+    afterEach(() => {
+      expect(producer.add).not.toHaveBeenCalled();
+      expect(meter.drain()).toEqual([]);
+    });
 
     it.each<[string, unknown, string]>([
       ['an array', [trackerMessage()], 'The body must be a JSON object: one tracker message'],

@@ -5,6 +5,7 @@ import {
   type ApiErrorBody,
   type ValidationIssue,
 } from '../../src/common/errors/api-error';
+import { TrafficMeter } from '../../src/metering/traffic-meter';
 import { TelemetryRateLimiter } from '../../src/rate-limit/telemetry-rate-limiter';
 import { TelemetryBatchValidator } from '../../src/telemetry/telemetry-batch.validator';
 import { TelemetryIntakeService } from '../../src/telemetry/telemetry-intake.service';
@@ -51,10 +52,15 @@ describe('POST /apidev/v1/telemetry (contract)', () => {
   let app: ContractApp;
   let producer: jest.Mocked<TelemetryProducer>;
   let limiter: jest.Mocked<TelemetryRateLimiter>;
+  const meter = new TrafficMeter();
 
   beforeAll(async () => {
     app = await createContractApp(TelemetryController, {
-      providers: [TelemetryIntakeService, TelemetryBatchValidator],
+      providers: [
+        TelemetryIntakeService,
+        TelemetryBatchValidator,
+        { provide: TrafficMeter, useValue: meter },
+      ],
       mocks: [TelemetryProducer, TelemetryRateLimiter],
       imports: [ThrottlerModule.forRoot()],
       env: { BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES) },
@@ -66,6 +72,7 @@ describe('POST /apidev/v1/telemetry (contract)', () => {
 
   beforeEach(() => {
     app.resetMocks();
+    meter.drain();
     limiter.charge.mockResolvedValue({ headers: { 'X-RateLimit-Remaining': '179' } });
   });
 
@@ -146,6 +153,29 @@ describe('POST /apidev/v1/telemetry (contract)', () => {
       ]);
     });
 
+    it('counts its bytes for its IMEIs, split by their share of the points', async () => {
+      // Three points of one IMEI and one of another, in 4n bytes: 3/4 and 1/4 of them.
+      let text = JSON.stringify([
+        ...pointSeries('352093081234567', 3),
+        ...pointSeries('352093089999999', 1),
+      ]);
+      text += ' '.repeat((4 - (text.length % 4)) % 4);
+      const response = await postText(text).expect(200);
+      const answer = Buffer.byteLength(response.text);
+      const counted = new Map(meter.drain().map((entry) => [entry.deviceId, entry]));
+      expect(counted.get('352093081234567')).toMatchObject({
+        tenantId: STUB_PRINCIPAL.tenantId,
+        uploadBytes: (text.length * 3) / 4,
+        uploadPackets: 1,
+        downloadPackets: 1,
+      });
+      expect(counted.get('352093089999999')?.uploadBytes).toBe(text.length / 4);
+      expect(
+        counted.get('352093081234567')!.downloadBytes +
+          counted.get('352093089999999')!.downloadBytes,
+      ).toBe(answer);
+    });
+
     it('503 SERVICE_UNAVAILABLE when the producer can neither queue nor store it', async () => {
       producer.add.mockRejectedValue(
         new ApiError('SERVICE_UNAVAILABLE', 'Telemetry cannot be accepted right now', undefined, {
@@ -188,7 +218,10 @@ describe('POST /apidev/v1/telemetry (contract)', () => {
   });
 
   describe('the body as sent: refused whole, nothing produced', () => {
-    afterEach(() => expect(producer.add).not.toHaveBeenCalled());
+    afterEach(() => {
+      expect(producer.add).not.toHaveBeenCalled();
+      expect(meter.drain()).toEqual([]);
+    });
 
     it('415 UNSUPPORTED_MEDIA_TYPE for a body not declared JSON', async () => {
       const response = await postText(JSON.stringify(examplePoints()), 'text/plain');
@@ -237,8 +270,11 @@ describe('POST /apidev/v1/telemetry (contract)', () => {
     });
   });
 
-  describe('the batch as a whole: 400 VALIDATION_ERROR, nothing produced', () => {
-    afterEach(() => expect(producer.add).not.toHaveBeenCalled());
+  describe('the batch as a whole: 400 VALIDATION_ERROR, nothing produced or counted', () => {
+    afterEach(() => {
+      expect(producer.add).not.toHaveBeenCalled();
+      expect(meter.drain()).toEqual([]);
+    });
 
     it('names the point, the field and the rule of every invalid value', async () => {
       const response = await post([

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { newSid } from '../../src/twilio/sid';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
+import type { CommandDirection } from '../../src/wireless/entities/command.entity';
 import { SimEntity } from '../../src/wireless/entities/sim.entity';
 import type { TestApp } from '../utils/test-app';
 
@@ -50,6 +51,31 @@ export async function insertRatePlan(
       ...overrides,
     }),
   );
+}
+
+/** A Command of the Sim, created at `createdAt`. */
+export async function insertCommand(
+  testApp: TestApp,
+  tenantId: string,
+  simSid: string,
+  direction: CommandDirection,
+  createdAt: Date,
+): Promise<string> {
+  const commandSid = newSid('DC');
+  await testApp.dataSource.query(
+    `INSERT INTO wireless_commands (sid, tenant_id, sim_sid, command, command_mode, transport,
+       delivery_receipt_requested, status, direction, created_at, updated_at)
+     VALUES ($1, $2, $3, 'ping', 'text', 'ip', false, $4, $5, $6, $6)`,
+    [
+      commandSid,
+      tenantId,
+      simSid,
+      direction === 'to_sim' ? 'delivered' : 'received',
+      direction,
+      createdAt,
+    ],
+  );
+  return commandSid;
 }
 
 /** `payload` followed by its Luhn check digit. */

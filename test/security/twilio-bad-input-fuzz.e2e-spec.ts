@@ -34,9 +34,15 @@ const CONCURRENCY = 4;
 const RATE_PLANS = '/wireless/v1/RatePlans';
 const SIMS = '/wireless/v1/Sims';
 const COMMANDS = '/wireless/v1/Commands';
+const USAGE_RECORDS = '/wireless/v1/UsageRecords';
 const FORM_TYPE: HeaderLine = ['Content-Type', 'application/x-www-form-urlencoded'];
 
 interface Plan {
+  sid: string;
+  uniqueName: string;
+}
+
+interface Sim {
   sid: string;
   uniqueName: string;
 }
@@ -45,17 +51,18 @@ interface Fixtures {
   /** Sends every request: none of them may change any of its rate plans. */
   writer: TenantCredentials;
   writerPlans: Plan[];
+  writerSims: Sim[];
   /** A plan of the writer's that a Sim uses: deleting it is refused. */
   usedPlan: Plan;
   /** Another account: its plans must stay out of the writer's reach. */
   other: TenantCredentials;
   otherPlans: Plan[];
-  /** The writer's Sims, all `new` and on no rate plan; the other account's. */
-  writerSims: Plan[];
-  otherSims: Plan[];
+  /** Sims of the writer's that updates address: `new`, on no rate plan, so no status is taken. */
+  bareSims: Sim[];
   /** Commands of the writer's (to its Sim `fuzz-sim`) and of the other account's. */
   writerCommands: string[];
   otherCommands: string[];
+  otherSims: Sim[];
 }
 
 interface Draft {
@@ -309,7 +316,12 @@ const takenUniqueName: Defect = (random, fx, _names, target) => ({
 const takenSimName: Defect = (random, fx, _names, target) => ({
   label: 'a unique name another Sim has',
   pairs: [
-    ['UniqueName', encode(random.pick(fx.writerSims.filter((sim) => sim !== target)).uniqueName)],
+    [
+      'UniqueName',
+      encode(
+        random.pick([...fx.bareSims, ...fx.writerSims].filter((sim) => sim !== target)).uniqueName,
+      ),
+    ],
   ],
 });
 
@@ -446,7 +458,7 @@ function foreignSim(random: Random, fx: Fixtures): { label: string; value: strin
 }
 
 function ownSim(random: Random, fx: Fixtures): { label: string; value: string; plan: Plan } {
-  const sim = random.pick(fx.writerSims);
+  const sim = random.pick(fx.bareSims);
   return random.chance(0.5)
     ? { label: 'own Sim SID', value: sim.sid, plan: sim }
     : { label: 'own Sim name', value: percentEncoded(sim.uniqueName), plan: sim };
@@ -489,12 +501,30 @@ const COMMAND_FILTERS: Record<string, { valid: string[]; odd: string[] }> = {
   Transport: { valid: ['sms', 'ip'], odd: ['', 'mqtt'] },
 };
 
-/** A list's query: some paging parameters and filters, valid or odd, maybe an ignored one. */
-function listQuery(
+/** The query parameters of the UsageRecords lists, beside the paging ones (as a query carries them). */
+const USAGE_QUERY: Record<string, { valid: string[]; odd: string[] }> = {
+  Start: {
+    valid: ['2026-01-01T00:00:00Z', '2025-12-31T23:59:59%2B02:00', '1970-01-01T00:00:00Z'],
+    odd: ['', 'yesterday', '2026-02-30T00:00:00Z', '2026-01-01', '2026-01-01T00:00:00', '1e9'],
+  },
+  End: {
+    valid: ['2026-04-04T10:30:00.5Z', '2026-01-02T00:00:00Z', '2030-06-01T12:00:00-05:00'],
+    odd: ['', 'now', '2026-01-01T25:00:00Z', '20260101T000000Z', '2026-13-01T00:00:00Z'],
+  },
+  Granularity: {
+    valid: ['hourly', 'daily', 'all'],
+    odd: ['', 'weekly', 'HOURLY', 'hourly%20', 'all,daily'],
+  },
+};
+
+/**
+ * A query string of some of `params` (values as a query carries them), each valid or odd, and now
+ * and then a parameter the route ignores.
+ */
+function drawQuery(
   random: Random,
-  path: string,
   params: Record<string, { valid: string[]; odd: string[] }>,
-): Draft {
+): { label: string; query: string } {
   const labels: string[] = [];
   const pairs: string[] = [];
   for (const [name, values] of Object.entries(params)) {
@@ -511,10 +541,29 @@ function listQuery(
   }
   return {
     label: labels.join(', ') || 'no query',
-    method: 'GET',
-    target: pairs.length > 0 ? `${path}?${pairs.join('&')}` : path,
-    headers: [],
+    query: pairs.length > 0 ? `?${pairs.join('&')}` : '',
   };
+}
+
+/** A Sim as a path names it: the writer's (by SID or unique name), or one it has no Sim of. */
+function simInPath(random: Random, fx: Fixtures): { label: string; value: string } {
+  if (random.chance(0.5)) {
+    const sim = random.pick(fx.writerSims);
+    return random.chance(0.5)
+      ? { label: 'own Sim SID', value: sim.sid }
+      : { label: 'own Sim unique name', value: percentEncoded(sim.uniqueName) };
+  }
+  return foreignSim(random, fx);
+}
+
+/** A list's query: some of `params` (valid or odd), maybe an ignored one. */
+function listQuery(
+  random: Random,
+  path: string,
+  params: Record<string, { valid: string[]; odd: string[] }>,
+): Draft {
+  const { label, query } = drawQuery(random, params);
+  return { label, method: 'GET', target: `${path}${query}`, headers: [] };
 }
 
 /** Every Twilio-compatible route, and how its requests are drawn. A new route needs a row. */
@@ -580,6 +629,42 @@ const ROUTES: FuzzRoute[] = [
     path: RATE_PLANS,
     requests: 40,
     draw: (random) => listQuery(random, RATE_PLANS, PAGING),
+  },
+  {
+    method: 'GET',
+    path: USAGE_RECORDS,
+    requests: 40,
+    draw: (random) => listQuery(random, USAGE_RECORDS, { ...USAGE_QUERY, ...PAGING }),
+  },
+  {
+    method: 'GET',
+    path: `${SIMS}/{SimSid}/UsageRecords`,
+    requests: 40,
+    draw: (random, fx) => {
+      const sim = simInPath(random, fx);
+      const { label, query } = drawQuery(random, { ...USAGE_QUERY, ...PAGING });
+      return {
+        label: `${sim.label}; ${label}`,
+        method: 'GET',
+        target: `${SIMS}/${sim.value}/UsageRecords${query}`,
+        headers: [],
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: `${SIMS}/{SimSid}/DataSessions`,
+    requests: 30,
+    draw: (random, fx) => {
+      const sim = simInPath(random, fx);
+      const { label, query } = drawQuery(random, PAGING);
+      return {
+        label: `${sim.label}; ${label}`,
+        method: 'GET',
+        target: `${SIMS}/${sim.value}/DataSessions${query}`,
+        headers: [],
+      };
+    },
   },
   {
     method: 'GET',
@@ -816,12 +901,21 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       return plans;
     };
     const writerPlans = await createPlans(writer, ['alpha', 'beta plan', 'été', 'in-use']);
-    await insertSim(testApp, await tenantIdOf(testApp, writer.tenant), {
-      ratePlanSid: writerPlans[3].sid,
-    });
+    const writerId = await tenantIdOf(testApp, writer.tenant);
+    const otherId = await tenantIdOf(testApp, other.tenant);
+    const writerSims = [
+      await insertSim(testApp, writerId, {
+        ratePlanSid: writerPlans[3].sid,
+        uniqueName: 'tracker one',
+        imei: '352093081234567',
+      }),
+      await insertSim(testApp, writerId, { uniqueName: 'été' }),
+    ];
+    const otherSims = [await insertSim(testApp, otherId, { uniqueName: 'theirs only' })];
+    const asSim = ({ sid, uniqueName }: SimEntity): Sim => ({ sid, uniqueName: uniqueName! });
     const insertSims = async (tenant: TenantCredentials, names: string[]) => {
       const tenantId = await tenantIdOf(testApp, tenant.tenant);
-      const sims: Plan[] = [];
+      const sims: Sim[] = [];
       for (const uniqueName of names) {
         const { sid } = await insertSim(testApp, tenantId, { uniqueName });
         sims.push({ sid, uniqueName });
@@ -846,12 +940,13 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
     fx = {
       writer,
       writerPlans,
+      writerSims: writerSims.map(asSim),
+      otherSims: otherSims.map(asSim),
       usedPlan: writerPlans[3],
       other,
       // Names the writer has none of: a write by one of them must reach no plan of the writer's.
       otherPlans: await createPlans(other, ['others-only', 'gamma']),
-      writerSims: await insertSims(writer, ['sim-a', 'sim b', 'sïm']),
-      otherSims: await insertSims(other, ['theirs-sim', 'delta']),
+      bareSims: await insertSims(writer, ['sim-a', 'sim b', 'sïm']),
       writerCommands: await createCommands(writer, 'fuzz-sim'),
       otherCommands: await createCommands(other, 'others-sim'),
     };
@@ -966,6 +1061,9 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       [`GET ${SIMS}/{Sid}`]: ['2xx', '4xx'],
       [`GET ${COMMANDS}`]: ['2xx', '4xx'],
       [`GET ${COMMANDS}/{Sid}`]: ['2xx', '4xx'],
+      [`GET ${USAGE_RECORDS}`]: ['2xx', '4xx'],
+      [`GET ${SIMS}/{SimSid}/UsageRecords`]: ['2xx', '4xx'],
+      [`GET ${SIMS}/{SimSid}/DataSessions`]: ['2xx', '4xx'],
     });
   });
 

@@ -126,6 +126,12 @@ export class Wireless1795800000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX wireless_data_sessions_page_idx ON wireless_data_sessions (sim_sid, started_at, sid)`,
     );
+    // At most one open session per Sim: API processes flushing the same Sim's traffic at once
+    // upsert into it rather than each opening one.
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX wireless_data_sessions_open_idx ON wireless_data_sessions (sim_sid)
+         WHERE ended_at IS NULL`,
+    );
 
     // Traffic per Sim and hour: UsageRecords add these up (hourly, daily or over the whole period).
     await queryRunner.query(`

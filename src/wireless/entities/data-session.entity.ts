@@ -5,10 +5,11 @@ import { SimEntity } from './sim.entity';
 /**
  * A period of traffic from a Sim's device: it opens with the first request after a silence and
  * ends after DATA_SESSION_IDLE_MINUTES without one. Packets are the HTTP requests and answers;
- * bytes their bodies.
+ * bytes their bodies. A Sim has at most one open session (`ended_at` null).
  */
 @Entity('wireless_data_sessions')
 @Index('wireless_data_sessions_page_idx', ['simSid', 'startedAt', 'sid'])
+@Index('wireless_data_sessions_open_idx', ['simSid'], { unique: true, where: 'ended_at IS NULL' })
 export class DataSessionEntity {
   /** `WN` + 32 hex digits. */
   @PrimaryColumn({
