@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { keysetPage } from '../twilio/keyset-page';
 import type { Page, PageRequest } from '../twilio/paging';
-import { isSid, newSid, resourceAddress } from '../twilio/sid';
+import { isSid, newSid } from '../twilio/sid';
 import { TwilioError } from '../twilio/twilio-error';
 import {
   INVALID_PARAMETER_VALUE,
@@ -12,9 +12,7 @@ import {
 } from './dto/rate-plan.params';
 import { RatePlanEntity } from './entities/rate-plan.entity';
 import { SimEntity } from './entities/sim.entity';
-
-const SID_PREFIX = 'WP';
-const MAX_UNIQUE_NAME_LENGTH = 64;
+import { RATE_PLAN_SID_PREFIX, ratePlanAddress } from './wireless-addresses';
 
 /** Twilio's code for an operation the account may not perform (33201 "Unauthorized"). */
 const NOT_PERMITTED = 33201;
@@ -47,7 +45,7 @@ export class RatePlansService {
 
   async create(tenantId: string, params: CreateRatePlanParams): Promise<RatePlanEntity> {
     const plan = this.ratePlans.create({
-      sid: newSid(SID_PREFIX),
+      sid: newSid(RATE_PLAN_SID_PREFIX),
       tenantId,
       uniqueName: params.UniqueName ?? null,
       friendlyName: params.FriendlyName ?? null,
@@ -81,7 +79,7 @@ export class RatePlansService {
       query,
       [
         { column: 'plan.created_at', type: 'timestamptz' },
-        { column: 'plan.sid', type: 'char(34)', valid: (sid) => isSid(SID_PREFIX, sid) },
+        { column: 'plan.sid', type: 'char(34)', valid: (sid) => isSid(RATE_PLAN_SID_PREFIX, sid) },
       ],
       request,
     );
@@ -89,7 +87,7 @@ export class RatePlansService {
 
   /** The tenant's rate plan of this SID or unique name; 20404 when it has none. */
   async fetch(tenantId: string, sidOrName: string): Promise<RatePlanEntity> {
-    const address = resourceAddress(SID_PREFIX, sidOrName, MAX_UNIQUE_NAME_LENGTH);
+    const address = ratePlanAddress(sidOrName);
     const plan = address && (await this.ratePlans.findOneBy({ tenantId, ...address }));
     if (!plan) throw TwilioError.notFound(`/RatePlans/${sidOrName}`);
     return plan;

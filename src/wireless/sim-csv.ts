@@ -4,11 +4,10 @@ import { isDeviceId } from '../common/validation/device-id';
 import { PRINTABLE_TEXT } from '../common/validation/storable-text';
 import { looksLikeSid } from '../twilio/sid';
 import { eidProblem, iccidProblem } from './sim-identifiers';
+import { UNIQUE_NAME_MAX_LENGTH } from './wireless-addresses';
 
 /** The header of a SIM import file, exactly. */
 export const SIM_CSV_HEADER = ['iccid', 'unique_name', 'eid', 'imei', 'rate_plan'] as const;
-
-export const UNIQUE_NAME_MAX_LENGTH = 64;
 
 /** One SIM of an import file; a blank cell is null. */
 export interface SimCsvRow {

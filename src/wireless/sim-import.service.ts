@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { TenantEntity } from '../auth/entities/tenant.entity';
 import { requireTenant } from '../auth/require-tenant';
-import { newSid, resourceAddress } from '../twilio/sid';
+import { newSid } from '../twilio/sid';
 import { RatePlanEntity } from './entities/rate-plan.entity';
 import { SimEntity } from './entities/sim.entity';
-import { UNIQUE_NAME_MAX_LENGTH, badRow, readSimCsv, type SimCsvRow } from './sim-csv';
+import { badRow, readSimCsv, type SimCsvRow } from './sim-csv';
+import { SIM_SID_PREFIX, ratePlanAddress } from './wireless-addresses';
 
 export interface SimImport {
   tenant: TenantEntity;
@@ -78,7 +79,13 @@ export class SimImportService {
           ratePlanSid: ratePlanSid ?? sim?.ratePlanSid ?? null,
         };
         if (sim) updated.push(Object.assign(sim, fields));
-        else created.push({ sid: newSid('DE'), tenantId: tenant.id, iccid: row.iccid, ...fields });
+        else
+          created.push({
+            sid: newSid(SIM_SID_PREFIX),
+            tenantId: tenant.id,
+            iccid: row.iccid,
+            ...fields,
+          });
       }
 
       for (let start = 0; start < created.length; start += INSERT_CHUNK) {
@@ -109,7 +116,7 @@ export class SimImportService {
   ): Promise<Map<string, string>> {
     const refs = [...new Set(rows.flatMap((row) => (row.ratePlan === null ? [] : [row.ratePlan])))];
     const addressed = refs.flatMap((ref) => {
-      const address = resourceAddress('WP', ref, UNIQUE_NAME_MAX_LENGTH);
+      const address = ratePlanAddress(ref);
       return address ? [{ ref, address }] : [];
     });
     if (addressed.length === 0) return new Map();

@@ -4,7 +4,7 @@ import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { keysetPage, type KeyColumn } from '../twilio/keyset-page';
 import type { Page, PageRequest } from '../twilio/paging';
-import { isSid, resourceAddress } from '../twilio/sid';
+import { isSid } from '../twilio/sid';
 import type { TwilioAccount } from '../twilio/twilio-api.decorator';
 import { TwilioError } from '../twilio/twilio-error';
 import type { ListSimsQuery } from './dto/list-sims.dto';
@@ -18,15 +18,12 @@ import {
   requestStatus,
 } from './sim-status';
 import { SimStatusProducer } from './sim-status.producer';
-import { UNIQUE_NAME_MAX_LENGTH } from './sim-csv';
-
-const SID_PREFIX = 'DE';
-const RATE_PLAN_PREFIX = 'WP';
+import { SIM_SID_PREFIX, ratePlanAddress, simAddress } from './wireless-addresses';
 
 /** The order of a list of Sims: oldest first, by the (tenant_id, created_at, sid) index. */
 const PAGE_KEY: readonly KeyColumn[] = [
   { column: 'sim.created_at', type: 'timestamptz' },
-  { column: 'sim.sid', type: 'char(34)', valid: (value) => isSid(SID_PREFIX, value) },
+  { column: 'sim.sid', type: 'char(34)', valid: (value) => isSid(SIM_SID_PREFIX, value) },
 ];
 
 /** The fields an update sets as given, by parameter. */
@@ -78,7 +75,7 @@ export class SimsService {
       sims.andWhere('sim.registration_code = :code', { code: query.SimRegistrationCode });
     }
     if (query.RatePlan !== undefined) {
-      const plan = resourceAddress(RATE_PLAN_PREFIX, query.RatePlan, UNIQUE_NAME_MAX_LENGTH);
+      const plan = ratePlanAddress(query.RatePlan);
       const plans = sims
         .subQuery()
         .select('plan.sid')
@@ -97,7 +94,7 @@ export class SimsService {
    * (`manager`), locked until it ends: its completion job waits for the change to commit.
    */
   async find(tenantId: string, sidOrName: string, manager?: EntityManager): Promise<SimEntity> {
-    const address = resourceAddress(SID_PREFIX, sidOrName, UNIQUE_NAME_MAX_LENGTH);
+    const address = simAddress(sidOrName);
     const sim =
       address &&
       (await (manager ?? this.dataSource.manager).findOne(SimEntity, {
@@ -203,7 +200,7 @@ export class SimsService {
 
   /** The SID of the tenant's rate plan with this SID or unique name; 33108 when it has none. */
   private async ratePlanSid(manager: EntityManager, tenantId: string, ref: string) {
-    const address = resourceAddress(RATE_PLAN_PREFIX, ref, UNIQUE_NAME_MAX_LENGTH);
+    const address = ratePlanAddress(ref);
     const plan = address && (await manager.findOneBy(RatePlanEntity, { tenantId, ...address }));
     if (!plan) throw new TwilioError(400, 33108, `RatePlan ${ref} was not found`);
     return plan.sid;

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { Page, PageRequest } from '../../twilio/paging';
 import { keysetPage } from '../../twilio/keyset-page';
-import { isSid, newSid, resourceAddress } from '../../twilio/sid';
+import { isSid, newSid } from '../../twilio/sid';
 import { TwilioError } from '../../twilio/twilio-error';
 import {
   CommandEntity,
@@ -19,6 +19,7 @@ import { commandProblem } from './command-body';
 import { CommandDeliveryProducer } from './command-delivery.producer';
 import { messagingRefusal } from './sim-messaging';
 import { twilioTransport } from './transports/command-transport';
+import { COMMAND_SID_PREFIX, simAddress } from '../wireless-addresses';
 
 /** Twilio's limit of Commands waiting for one Sim (33118 past it). */
 export const MAX_QUEUED_PER_SIM = 100;
@@ -42,18 +43,15 @@ export interface CommandFilters {
   transport?: TwilioTransport;
 }
 
-const SID_PREFIX = 'DC';
-const SIM_UNIQUE_NAME_MAX_LENGTH = 64;
-
 /** The Sim a Command names by SID or unique name, among its tenant's only; undefined: none can. */
 function simWhere(tenantId: string, sim: string) {
-  const address = resourceAddress('DE', sim, SIM_UNIQUE_NAME_MAX_LENGTH);
+  const address = simAddress(sim);
   return address && { tenantId, ...address };
 }
 
 /** A Command's SID as stored (hex digits in lower case); undefined when `sid` is not one. */
 const commandSid = (sid: string) =>
-  isSid(SID_PREFIX, sid) ? `${SID_PREFIX}${sid.slice(2).toLowerCase()}` : undefined;
+  isSid(COMMAND_SID_PREFIX, sid) ? `${COMMAND_SID_PREFIX}${sid.slice(2).toLowerCase()}` : undefined;
 
 /**
  * Commands as the API sees them: created `queued` (to_sim) and handed to the delivery queue,
@@ -93,7 +91,7 @@ export class CommandsService {
       await this.checkMayReceive(manager, found);
       return manager.save(
         manager.create(CommandEntity, {
-          sid: newSid(SID_PREFIX),
+          sid: newSid(COMMAND_SID_PREFIX),
           tenantId,
           simSid: found.sid,
           command: input.command,
@@ -171,7 +169,11 @@ export class CommandsService {
       query,
       [
         { column: 'command.created_at', type: 'timestamptz' },
-        { column: 'command.sid', type: 'char(34)', valid: (value) => isSid(SID_PREFIX, value) },
+        {
+          column: 'command.sid',
+          type: 'char(34)',
+          valid: (value) => isSid(COMMAND_SID_PREFIX, value),
+        },
       ],
       request,
     );

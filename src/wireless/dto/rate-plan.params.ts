@@ -6,6 +6,7 @@ import {
   StringParam,
   UniqueNameParam,
 } from '../../twilio/form-params';
+import { UNIQUE_NAME_MAX_LENGTH } from '../wireless-addresses';
 
 export const DATA_METERINGS = ['payg', 'quota-1', 'quota-10', 'quota-50'] as const;
 export const ROAMING_SERVICES = ['data', 'messaging', 'voice'] as const;
@@ -17,20 +18,18 @@ export const MAX_DATA_LIMIT_MB = 2_000_000;
 /** Twilio's code for a rate plan's invalid limit or unique name (too long, SID-shaped, taken). */
 export const INVALID_PARAMETER_VALUE = 33101;
 
-const NAME_LENGTH = 64;
-
 const DataLimitParam = (description: string) =>
   IntegerParam({ min: 0, max: MAX_DATA_LIMIT_MB, code: INVALID_PARAMETER_VALUE, description });
 
 const PlanUniqueName = () =>
   UniqueNameParam({
-    maxLength: NAME_LENGTH,
+    maxLength: UNIQUE_NAME_MAX_LENGTH,
     code: INVALID_PARAMETER_VALUE,
     description:
       'Unique in the account; addresses the rate plan in place of its SID, so it may not have the shape of a SID',
   });
 
-const PlanFriendlyName = () => StringParam({ maxLength: NAME_LENGTH });
+const PlanFriendlyName = () => StringParam({ maxLength: UNIQUE_NAME_MAX_LENGTH });
 
 /**
  * `POST /v1/RatePlans`: every parameter of the spec, all optional. The defaults are the spec's

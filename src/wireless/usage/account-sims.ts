@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { resourceAddress } from '../../twilio/sid';
 import { TwilioError } from '../../twilio/twilio-error';
 import { SimEntity } from '../entities/sim.entity';
-
-const SIM_SID_PREFIX = 'DE';
-const MAX_UNIQUE_NAME_LENGTH = 64;
+import { simAddress } from '../wireless-addresses';
 
 /** The Sims of an account, as the routes under `/Sims/{SimSid}` address them. */
 @Injectable()
@@ -18,7 +15,7 @@ export class AccountSims {
    * asked for, under the API's version) when the tenant has none.
    */
   async sidOf(tenantId: string, sidOrName: string, path: string): Promise<string> {
-    const address = resourceAddress(SIM_SID_PREFIX, sidOrName, MAX_UNIQUE_NAME_LENGTH);
+    const address = simAddress(sidOrName);
     const sim =
       address &&
       (await this.sims.findOne({ select: { sid: true }, where: { tenantId, ...address } }));

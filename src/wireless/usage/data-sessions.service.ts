@@ -6,8 +6,7 @@ import { keysetPage } from '../../twilio/keyset-page';
 import type { Page, PageRequest } from '../../twilio/paging';
 import { isSid } from '../../twilio/sid';
 import { DataSessionEntity } from '../entities/data-session.entity';
-
-export const DATA_SESSION_SID_PREFIX = 'WN';
+import { DATA_SESSION_SID_PREFIX } from '../wireless-addresses';
 
 /** A data session as the API shows it. */
 export interface DataSession {

@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TrafficMeter, type DeviceTraffic } from '../../metering/traffic-meter';
 import { newSid } from '../../twilio/sid';
-import { DATA_SESSION_SID_PREFIX } from './data-sessions.service';
+import { DATA_SESSION_SID_PREFIX } from '../wireless-addresses';
 import { END_SESSIONS_SQL, UPSERT_USAGE_SQL } from './usage-flush.sql';
 
 /**
