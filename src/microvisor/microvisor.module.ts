@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../config/app-config';
+import { TwilioModule } from '../twilio/twilio.module';
+import { AccountConfigEntity } from './entities/account-config.entity';
+import { AccountSecretEntity } from './entities/account-secret.entity';
+import { MicrovisorAppEntity } from './entities/app.entity';
+import { DeviceConfigEntity } from './entities/device-config.entity';
+import { DeviceSecretEntity } from './entities/device-secret.entity';
+import { MicrovisorDeviceEntity } from './entities/device.entity';
+import { MICROVISOR_MOUNT, MICROVISOR_UPLOAD_MOUNT } from './microvisor-paths';
+
+/**
+ * Twilio-compatible Microvisor v1, mounted at /microvisor/v1 (apps are uploaded at
+ * /microvisor-upload/v1), and the device side its devices check in at.
+ */
+@Module({})
+export class MicrovisorModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const serves = config.role !== 'worker';
+    return {
+      module: MicrovisorModule,
+      imports: [
+        TwilioModule.forMount(MICROVISOR_MOUNT),
+        TwilioModule.forMount(MICROVISOR_UPLOAD_MOUNT),
+        TypeOrmModule.forFeature([
+          MicrovisorAppEntity,
+          MicrovisorDeviceEntity,
+          AccountConfigEntity,
+          AccountSecretEntity,
+          DeviceConfigEntity,
+          DeviceSecretEntity,
+        ]),
+      ],
+      controllers: serves ? [] : [],
+      providers: [],
+    };
+  }
+}
