@@ -2,6 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { TwilioModule } from '../twilio/twilio.module';
+import { AppUploadController } from './app-upload.controller';
+import { AppsController } from './apps.controller';
+import { AppsService } from './apps.service';
+import { DeviceRegistrationService } from './device-registration.service';
+import { DevicesController } from './devices.controller';
+import { DevicesService } from './devices.service';
 import { AccountConfigEntity } from './entities/account-config.entity';
 import { AccountSecretEntity } from './entities/account-secret.entity';
 import { MicrovisorAppEntity } from './entities/app.entity';
@@ -13,8 +19,14 @@ import { MICROVISOR_MOUNT, MICROVISOR_UPLOAD_MOUNT } from './microvisor-paths';
 /**
  * Twilio-compatible Microvisor v1, mounted at /microvisor/v1 (apps are uploaded at
  * /microvisor-upload/v1), and the device side its devices check in at.
+ *
+ * Imported without `forRoot` (the operator CLI), it offers only the registration of Devices.
  */
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([MicrovisorDeviceEntity])],
+  providers: [DeviceRegistrationService],
+  exports: [DeviceRegistrationService],
+})
 export class MicrovisorModule {
   static forRoot(config: AppConfig): DynamicModule {
     const serves = config.role !== 'worker';
@@ -32,8 +44,8 @@ export class MicrovisorModule {
           DeviceSecretEntity,
         ]),
       ],
-      controllers: serves ? [] : [],
-      providers: [],
+      controllers: serves ? [AppsController, AppUploadController, DevicesController] : [],
+      providers: [AppsService, DevicesService],
     };
   }
 }
