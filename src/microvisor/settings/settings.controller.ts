@@ -83,6 +83,7 @@ function settingsController(kind: SettingKind, types: { item: Type; page: Type }
     ? ApiParam({
         name: 'DeviceSid',
         description: 'The SID (UV…) or the unique name of the device',
+        type: String,
       })
     : applyDecorators())
   class SettingsController {
