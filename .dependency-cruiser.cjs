@@ -54,6 +54,7 @@ const PUBLIC = {
   twilio: [
     'twilio-api.decorator.ts',
     'form-params.ts',
+    'json-body.ts',
     'paging.ts',
     'keyset-page.ts',
     'resource-url.ts',

@@ -230,6 +230,13 @@ export class EnvironmentVariables {
   @Max(10000)
   TELEMETRY_MAX_POINTS = 1000;
 
+  /** The largest Microvisor app bundle an upload may carry (larger: 413). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
+  APP_BUNDLE_MAX_BYTES = 16 * 1024 * 1024;
+
   /** Seconds a device time may lie ahead of the server's clock (device clock skew). */
   @Transform(toInteger)
   @IsInt()
