@@ -41,6 +41,7 @@ const PUBLIC = {
     'api-keys.service.ts',
     'northbound-credentials.service.ts',
     'tenant-auth-tokens.service.ts',
+    'sealed-secret.ts',
   ],
   devices: ['device-data.ts', 'device-data.writer.ts', 'position-partitions.ts'],
   telemetry: ['telemetry.queue.ts'],

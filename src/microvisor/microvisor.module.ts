@@ -15,6 +15,7 @@ import { DeviceConfigEntity } from './entities/device-config.entity';
 import { DeviceSecretEntity } from './entities/device-secret.entity';
 import { MicrovisorDeviceEntity } from './entities/device.entity';
 import { MICROVISOR_MOUNT, MICROVISOR_UPLOAD_MOUNT } from './microvisor-paths';
+import { MicrovisorSettingsModule } from './settings/settings.module';
 
 /**
  * Twilio-compatible Microvisor v1, mounted at /microvisor/v1 (apps are uploaded at
@@ -43,6 +44,7 @@ export class MicrovisorModule {
           DeviceConfigEntity,
           DeviceSecretEntity,
         ]),
+        MicrovisorSettingsModule.forRoot(config),
       ],
       controllers: serves ? [AppsController, AppUploadController, DevicesController] : [],
       providers: [AppsService, DevicesService],
