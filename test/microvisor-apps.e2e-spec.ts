@@ -8,7 +8,7 @@ import { createTenant, tenantIdOf } from './factories/tenant.factory';
 import { listeningUrl } from './utils/listening-url';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { twilioClient, type TestTwilioClient, type TwilioExchange } from './utils/twilio-client';
-import { restException, twilioErrorBody } from './utils/twilio-errors';
+import { rejection, twilioError } from './utils/twilio-answers';
 import { twilioAnswerProblems, twilioSchemaProblems } from './utils/twilio-schema';
 
 const APPS = '/microvisor/v1/Apps';
@@ -131,7 +131,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
       bundle[bundle.indexOf('bytes')] = 'B'.charCodeAt(0);
       const response = await upload({ file: bundle });
       expect(response.body).toEqual(
-        twilioErrorBody(
+        twilioError(
           400,
           20001,
           'Invalid parameter File: app.bin does not match its CRC-32: the zip is corrupt',
@@ -141,7 +141,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
 
     it('names a missing File (20001), refuses another media type (415), refuses two files', async () => {
       expect((await upload({ uniqueName: 'no-file' })).body).toEqual(
-        twilioErrorBody(400, 20001, 'Missing required parameter File in the post body'),
+        twilioError(400, 20001, 'Missing required parameter File in the post body'),
       );
       const form = await testApp.http
         .post(MICROVISOR_UPLOAD_APPS)
@@ -150,7 +150,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
         .send('UniqueName=x');
       expect(form.status).toBe(415);
       expect(form.body).toEqual(
-        twilioErrorBody(
+        twilioError(
           415,
           20415,
           'Content-Type must be multipart/form-data (got "application/x-www-form-urlencoded")',
@@ -174,7 +174,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
     ])('refuses the unique name %j (400, 20001)', async (uniqueName, message) => {
       const before = await appCount(a);
       const response = await upload({ file: await sampleBundle(), uniqueName });
-      expect(response.body).toEqual(twilioErrorBody(400, 20001, message));
+      expect(response.body).toEqual(twilioError(400, 20001, message));
       expect(await appCount(a)).toBe(before);
     });
 
@@ -187,11 +187,11 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
         ],
       });
       expect(twice.body).toEqual(
-        twilioErrorBody(400, 20001, 'Invalid parameter UniqueName: must be given once'),
+        twilioError(400, 20001, 'Invalid parameter UniqueName: must be given once'),
       );
       const nested = await upload({ file: await sampleBundle(), fields: [['UniqueName[a]', 'x']] });
       expect(nested.body).toEqual(
-        twilioErrorBody(400, 20001, 'Invalid parameter UniqueName: must be a plain form field'),
+        twilioError(400, 20001, 'Invalid parameter UniqueName: must be a plain form field'),
       );
     });
 
@@ -199,7 +199,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
       await uploadApp(testApp, a, await sampleBundle(), 'taken-app');
       const response = await upload({ file: await sampleBundle(), uniqueName: 'taken-app' });
       expect(response.body).toEqual(
-        twilioErrorBody(
+        twilioError(
           409,
           20409,
           'Conflict: "taken-app" is the unique name of another App of this account',
@@ -212,7 +212,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
       expect(none.status).toBe(401);
       expect(none.headers['www-authenticate']).toBe('Basic realm="Twilio API"');
       expect(none.body).toEqual(
-        twilioErrorBody(401, 20003, 'Authentication Error - No credentials provided'),
+        twilioError(401, 20003, 'Authentication Error - No credentials provided'),
       );
       const wrong = await upload({ file: await sampleBundle() }, [a.accountSid, b.authToken]);
       expect(wrong.status).toBe(401);
@@ -276,7 +276,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
         () => apps().get(key).appManifests().fetch(),
         () => apps().get(key).remove(),
       ]) {
-        expect(await restException(call())).toMatchObject({
+        expect(await rejection(call())).toMatchObject({
           status: 404,
           code: 20404,
           message: `The requested resource /Apps/${key} was not found`,
@@ -293,7 +293,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
       await uploadApp(testApp, a, await sampleBundle(), 'delete-me');
       expect(await apps().get('delete-me').remove()).toBe(true);
       for (const key of [bySid.sid, 'delete-me']) {
-        expect(await restException(apps().get(key).fetch())).toMatchObject({ status: 404 });
+        expect(await rejection(apps().get(key).fetch())).toMatchObject({ status: 404 });
       }
     });
 
@@ -303,7 +303,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
       for (const device of devices) {
         await alice.client.microvisor.v1.devices(device.sid).update({ targetApp: 'in-use' });
       }
-      const error = await restException(apps().get('in-use').remove());
+      const error = await rejection(apps().get('in-use').remove());
       expect(error).toMatchObject({
         status: 409,
         code: 20409,
@@ -386,7 +386,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
           () => apps(bob).get(key).appManifests().fetch(),
           () => apps(bob).get(key).remove(),
         ]) {
-          expect(await restException(call())).toMatchObject({ status: 404, code: 20404 });
+          expect(await rejection(call())).toMatchObject({ status: 404, code: 20404 });
         }
       }
       expect((await apps().get(app.sid).fetch()).sid).toBe(app.sid);
@@ -402,7 +402,7 @@ describe('Microvisor v1 Apps: upload, list, fetch, manifest, delete', () => {
     it("cannot target its Devices at the other account's App", async () => {
       const device = await registerDevice(testApp, b);
       const update = bob.client.microvisor.v1.devices(device.sid).update({ targetApp: app.sid });
-      expect(await restException(update)).toMatchObject({
+      expect(await rejection(update)).toMatchObject({
         status: 400,
         code: 20001,
         message: `Invalid parameter TargetApp: no App of this account has the SID or unique name "${app.sid}"`,
@@ -442,7 +442,7 @@ describe('Microvisor app uploads past APP_BUNDLE_MAX_BYTES', () => {
       .attach('File', await bundleOfSize(LIMIT + 1), 'app.zip');
     expect(response.status).toBe(413);
     expect(response.body).toEqual(
-      twilioErrorBody(
+      twilioError(
         413,
         20413,
         `The bundle is larger than ${LIMIT} bytes, the most this server accepts (APP_BUNDLE_MAX_BYTES)`,

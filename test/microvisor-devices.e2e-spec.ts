@@ -7,7 +7,7 @@ import { holdClock } from './utils/held-clock';
 import { listeningUrl } from './utils/listening-url';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { twilioClient, type TestTwilioClient } from './utils/twilio-client';
-import { restException, twilioErrorBody } from './utils/twilio-errors';
+import { rejection, twilioError } from './utils/twilio-answers';
 import { twilioAnswerProblems } from './utils/twilio-schema';
 
 const DEVICES = '/microvisor/v1/Devices';
@@ -84,7 +84,7 @@ describe('Microvisor v1 Devices through the official twilio client', () => {
         () => devices().get(key).fetch(),
         () => devices().get(key).update({ loggingEnabled: true }),
       ]) {
-        expect(await restException(call())).toMatchObject({
+        expect(await rejection(call())).toMatchObject({
           status: 404,
           code: 20404,
           message: `The requested resource /Devices/${key} was not found`,
@@ -97,7 +97,7 @@ describe('Microvisor v1 Devices through the official twilio client', () => {
       expect(response.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Basic realm="Twilio API"');
       expect(response.body).toEqual(
-        twilioErrorBody(
+        twilioError(
           401,
           20003,
           'Authentication Error - Your AccountSid or AuthToken was incorrect',
@@ -116,7 +116,7 @@ describe('Microvisor v1 Devices through the official twilio client', () => {
 
       await registerDevice(testApp, a, 'held-name');
       expect(
-        await restException(devices().get(device.sid).update({ uniqueName: 'held-name' })),
+        await rejection(devices().get(device.sid).update({ uniqueName: 'held-name' })),
       ).toMatchObject({
         status: 409,
         code: 20409,
@@ -153,7 +153,7 @@ describe('Microvisor v1 Devices through the official twilio client', () => {
       const device = await registerDevice(testApp, a, 'untargeted');
       for (const key of [`KA${'0'.repeat(32)}`, 'no-such-app']) {
         expect(
-          await restException(
+          await rejection(
             devices().get(device.sid).update({ targetApp: key, uniqueName: 'renamed' }),
           ),
         ).toMatchObject({
@@ -228,9 +228,7 @@ describe('Microvisor v1 Devices through the official twilio client', () => {
         .auth(a.accountSid, a.authToken)
         .type('form')
         .send(form);
-      expect(response.body).toEqual(
-        twilioErrorBody(400, 20001, `Invalid parameter ${name}: ${why}`),
-      );
+      expect(response.body).toEqual(twilioError(400, 20001, `Invalid parameter ${name}: ${why}`));
       await devices().get(device.sid).fetch();
       expect(lastBody()).toMatchObject(UNTOUCHED);
     });
@@ -295,7 +293,7 @@ describe('Microvisor v1 Devices through the official twilio client', () => {
           () => devices(bob).get(key).fetch(),
           () => devices(bob).get(key).update({ uniqueName: 'b-was-here', restartApp: true }),
         ]) {
-          expect(await restException(call())).toMatchObject({ status: 404, code: 20404 });
+          expect(await rejection(call())).toMatchObject({ status: 404, code: 20404 });
         }
       }
       await devices().get(device.sid).fetch();

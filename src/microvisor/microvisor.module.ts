@@ -5,6 +5,8 @@ import { TwilioModule } from '../twilio/twilio.module';
 import { AppUploadController } from './app-upload.controller';
 import { AppsController } from './apps.controller';
 import { AppsService } from './apps.service';
+import { CheckInService } from './device-side/check-in.service';
+import { DeviceSideController } from './device-side/device-side.controller';
 import { DeviceRegistrationService } from './device-registration.service';
 import { DevicesController } from './devices.controller';
 import { DevicesService } from './devices.service';
@@ -46,8 +48,10 @@ export class MicrovisorModule {
         ]),
         MicrovisorSettingsModule.forRoot(config),
       ],
-      controllers: serves ? [AppsController, AppUploadController, DevicesController] : [],
-      providers: [AppsService, DevicesService],
+      controllers: serves
+        ? [AppsController, AppUploadController, DevicesController, DeviceSideController]
+        : [],
+      providers: [AppsService, DevicesService, CheckInService],
     };
   }
 }
