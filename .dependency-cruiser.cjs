@@ -18,7 +18,7 @@
  * layer the wrong way belongs in the lower layer. No two files may import each other, directly or
  * through others, and neither may two top-level folders. Between features that leaves an order,
  * today: auth first; devices and rate-limit on auth; telemetry, northbound and lifecycle on those;
- * twilio on auth, wireless on twilio; health on none; cli on top.
+ * twilio on auth, wireless and microvisor on twilio; health on none; cli on top.
  */
 
 const BASE = ['config', 'common'];
@@ -48,11 +48,13 @@ const PUBLIC = {
   northbound: ['northbound.queue.ts'],
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
+  microvisor: ['device-registration.service.ts'],
   // The Twilio conventions every Twilio-compatible API builds on; its guard stays inside, behind
   // `TwilioApi()`. The filter is public for routes under a Twilio mount that authenticate their own
   // way (the Wireless gateway's signed routes).
   twilio: [
     'twilio-api.decorator.ts',
+    'form-encoding.ts',
     'form-params.ts',
     'json-body.ts',
     'paging.ts',

@@ -31,6 +31,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   id: { type: 'string' },
   all: { type: 'boolean' },
+  'unique-name': { type: 'string' },
 } as const;
 
 /** Logs go to stderr so that stdout carries only the command's answer (one JSON object with --json). */

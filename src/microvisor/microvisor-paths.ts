@@ -11,3 +11,9 @@ export const MICROVISOR_V1 = `/${MICROVISOR_MOUNT}/v1`;
 export const MICROVISOR_UPLOAD_MOUNT = 'microvisor-upload';
 
 export const MICROVISOR_UPLOAD_V1 = `/${MICROVISOR_UPLOAD_MOUNT}/v1`;
+
+/**
+ * Where the Devices themselves call (check-in, bundle download): under the Microvisor mount, so
+ * its errors are Twilio's too, beside the API rather than in it (`/microvisor/v1` is Twilio's).
+ */
+export const MICROVISOR_DEVICE_V1 = `/${MICROVISOR_MOUNT}/device/v1`;
