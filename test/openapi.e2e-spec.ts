@@ -71,7 +71,7 @@ describe('OpenAPI (/docs/openapi.json): the Twilio-compatible routes', () => {
     const { paths } = (await testApp.http.get('/docs/openapi.json').expect(200))
       .body as OpenApiDocument;
     operations = Object.entries(paths)
-      .filter(([path]) => path.startsWith('/wireless/'))
+      .filter(([path]) => /^\/(wireless|microvisor)\//.test(path))
       .flatMap(([path, methods]) =>
         Object.entries(methods).map(([method, operation]) => ({
           route: `${method.toUpperCase()} ${path}`,
@@ -90,6 +90,26 @@ describe('OpenAPI (/docs/openapi.json): the Twilio-compatible routes', () => {
         'POST /wireless/v1/RatePlans/{Sid}',
         'DELETE /wireless/v1/RatePlans/{Sid}',
       ]),
+    );
+  });
+
+  it('documents every Microvisor Configs and Secrets operation', () => {
+    const lists = [
+      '/microvisor/v1/Configs',
+      '/microvisor/v1/Secrets',
+      '/microvisor/v1/Devices/{DeviceSid}/Configs',
+      '/microvisor/v1/Devices/{DeviceSid}/Secrets',
+    ];
+    expect(operations.map(({ route }) => route)).toEqual(
+      expect.arrayContaining(
+        lists.flatMap((list) => [
+          `POST ${list}`,
+          `GET ${list}`,
+          `GET ${list}/{Key}`,
+          `POST ${list}/{Key}`,
+          `DELETE ${list}/{Key}`,
+        ]),
+      ),
     );
   });
 

@@ -117,8 +117,9 @@ export class EnvironmentVariables {
   JWT_TTL = 3600;
 
   /**
-   * Key (32 bytes, base64) that seals the copies of secrets FleetHub must read back, such as the
-   * tenants' auth tokens that sign outbound callbacks; unset outside production: generated.
+   * Key (32 bytes, base64) that seals the secrets FleetHub must read back: the tenants' auth
+   * tokens that sign outbound callbacks, the values of Microvisor Secrets. Unset outside
+   * production: generated (in the data directory, or the database when DATABASE_URL is set).
    */
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
 import { CommandEntity } from '../../src/wireless/entities/command.entity';
+import { insertMicrovisorDevice } from '../factories/microvisor-device.factory';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
 import { oddBasic, oddText, percentEncoded, type HeaderLine } from '../factories/bad-input.factory';
 import { northboundCredentials } from '../factories/northbound.factory';
@@ -12,15 +13,19 @@ import { exchangeAll, type HttpAnswer, type HttpExchange } from '../utils/http-e
 import { listeningUrl } from '../utils/listening-url';
 import { seededRandom, type Random } from '../utils/prng';
 import { createTestApp, type TestApp } from '../utils/test-app';
-import { twilioAnswerProblems, twilioErrorProblems } from '../utils/twilio-schema';
+import {
+  twilioAnswerProblems,
+  twilioErrorProblems,
+  type TwilioProduct,
+} from '../utils/twilio-schema';
 
 /**
  * Bad input on every route of the Twilio-compatible APIs, seeded: form bodies with values of the
  * wrong type, past their range, out of their enum, 10 kB unique names, SID-shaped names, control
  * characters, broken percent-escapes, parameters given twice, other media types and bytes that
- * are not UTF-8; odd SIDs and names in paths, odd paging, odd credentials. Whatever comes in, the
- * answer is never a 5xx, a 4xx is always Twilio's error body, a 2xx is what the spec says, and
- * nothing is created, changed or deleted.
+ * are not UTF-8; odd SIDs, names and keys in paths, odd paging, odd credentials. Whatever comes
+ * in, the answer is never a 5xx, a 4xx is always Twilio's error body, a 2xx is what the spec says,
+ * and nothing is created, changed or deleted.
  *
  * CI runs the default seed; `FUZZ_SEED=<integer>` draws another run, and a failure names its seed.
  * (`bad-input-fuzz.e2e-spec.ts` does the same for every other route.)
@@ -31,6 +36,7 @@ if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer`)
 const CONCURRENCY = 4;
 const RATE_PLANS = '/wireless/v1/RatePlans';
 const COMMANDS = '/wireless/v1/Commands';
+const MICROVISOR = '/microvisor/v1';
 const FORM_TYPE: HeaderLine = ['Content-Type', 'application/x-www-form-urlencoded'];
 
 interface Plan {
@@ -50,6 +56,9 @@ interface Fixtures {
   /** Commands of the writer's (to its Sim `fuzz-sim`) and of the other account's. */
   writerCommands: string[];
   otherCommands: string[];
+  /** Microvisor devices: the writer's (its SID and unique name), and the other account's SID. */
+  writerDevice: { sid: string; uniqueName: string };
+  otherDevice: string;
 }
 
 interface Draft {
@@ -84,6 +93,11 @@ const RATE_PLAN_PARAMS = [
   'UniqueName',
   'InternationalRoaming',
 ];
+const SETTING_PARAMS = ['Key', 'Value'];
+/** Keys of the writer's configs and secrets, of its account and of its device. */
+const WRITER_KEYS = ['alpha', 'beta.2_x-Y'];
+/** Keys of the other account's: the writer has none of them. */
+const OTHER_KEYS = ['others-only'];
 const COMMAND_PARAMS = [
   'Command',
   'Sim',
@@ -110,6 +124,8 @@ const VALID: Record<string, string[]> = {
   DeliveryReceiptRequested: ['true', 'false'],
   CallbackUrl: ['https://example.com/commands'],
   CallbackMethod: ['GET', 'POST'],
+  Key: ['fuzz-new', 'K.1_x-Y'],
+  Value: ['value', 'multi\nline', 'été 🚗', ''],
 };
 
 /** Values each parameter must refuse, as text (encoded when sent). */
@@ -159,6 +175,8 @@ const REFUSED: Record<string, string[]> = {
     `https://${'a'.repeat(2048)}.example`,
   ],
   CallbackMethod: ['', 'PUT', 'get', 'HEAD'],
+  Key: ['', 'k'.repeat(101), 'k'.repeat(10_240), 'a b', 'a/b', '.hidden', '..', 'clé', 'a\u0000b'],
+  Value: ['v'.repeat(4097), '🚗'.repeat(4097), 'v'.repeat(10_240), 'a\u0000b'],
 };
 
 /** Escapes a form value cannot hold: broken, or bytes that are not UTF-8. */
@@ -249,6 +267,11 @@ const repeatedRoamingService: Defect = () => ({
     ['InternationalRoaming', 'data'],
     ['InternationalRoaming', 'data'],
   ],
+});
+
+const takenKey: Defect = (random) => ({
+  label: 'a key the owner has',
+  pairs: [['Key', encode(random.pick(WRITER_KEYS))]],
 });
 
 function shuffle<T>(random: Random, items: T[]): T[] {
@@ -351,6 +374,137 @@ function ownPlan(random: Random, fx: Fixtures): { label: string; value: string; 
   return random.chance(0.5)
     ? { label: 'own SID', value: plan.sid, plan }
     : { label: 'own unique name', value: percentEncoded(plan.uniqueName), plan };
+}
+
+/** Whose settings a path names: the writer's account or device, or a device of no one's reach. */
+function settingsOwner(
+  random: Random,
+  fx: Fixtures,
+  device: boolean,
+): { label: string; path: string; own: boolean } {
+  if (!device) return { label: 'account', path: MICROVISOR, own: true };
+  const { sid, uniqueName } = fx.writerDevice;
+  const drawn = random.pick([
+    { label: 'own device SID', value: sid, own: true },
+    { label: 'own device SID, upper case', value: `UV${sid.slice(2).toUpperCase()}`, own: true },
+    { label: 'own device name', value: percentEncoded(uniqueName), own: true },
+    { label: "the other account's device", value: fx.otherDevice, own: false },
+    { label: 'an unknown device SID', value: `UV${hex32()}`, own: false },
+    { label: 'an App SID', value: `KA${hex32()}`, own: false },
+    { label: '10 kB device name', value: 'n'.repeat(10_240), own: false },
+    { ...oddButWellFormed(random), own: false },
+  ]);
+  return { label: drawn.label, path: `${MICROVISOR}/Devices/${drawn.value}`, own: drawn.own };
+}
+
+/** A key segment naming none of the owner's settings. */
+function foreignKey(random: Random): { label: string; value: string } {
+  return random.pick([
+    { label: "the other account's key", value: random.pick(OTHER_KEYS) },
+    { label: 'an unknown key', value: `none-${hex32()}` },
+    { label: 'a key of dots', value: '..' },
+    // Short enough beside a 10 kB device name for the request line to stay within Node's limit.
+    { label: '1 kB key', value: 'k'.repeat(1_000) },
+    oddButWellFormed(random),
+  ]);
+}
+
+/**
+ * The five routes of one kind of Microvisor setting (`Configs` or `Secrets`, of the account or
+ * of a device): writes that are all refused, reads of own and foreign keys.
+ */
+function settingRoutes(collection: 'Configs' | 'Secrets', device: boolean): FuzzRoute[] {
+  const list = `${MICROVISOR}${device ? '/Devices/{DeviceSid}' : ''}/${collection}`;
+  const target = (owner: { path: string }, key?: string) =>
+    `${owner.path}/${collection}${key === undefined ? '' : `/${key}`}`;
+  return [
+    {
+      method: 'POST',
+      path: list,
+      requests: 30,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        const form = refusedForm(random, fx, SETTING_PARAMS, [
+          refusedValue,
+          refusedValue,
+          givenTwice,
+          brokenEscape,
+          takenKey,
+        ]);
+        return {
+          ...form,
+          label: `${owner.label}; ${form.label}`,
+          method: 'POST',
+          target: target(owner),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: list,
+      requests: 20,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        const query = listQuery(random, target(owner), PAGING);
+        return { ...query, label: `${owner.label}; ${query.label}` };
+      },
+    },
+    {
+      method: 'GET',
+      path: `${list}/{Key}`,
+      requests: 20,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        const key = random.chance(0.5)
+          ? { label: 'own key', value: random.pick(WRITER_KEYS) }
+          : foreignKey(random);
+        return {
+          label: `${owner.label}; ${key.label}`,
+          method: 'GET',
+          target: target(owner, key.value),
+          headers: [],
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${list}/{Key}`,
+      requests: 25,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        const key = random.chance(0.7)
+          ? { label: 'own key', value: random.pick(WRITER_KEYS) }
+          : foreignKey(random);
+        // An own key of an own owner is refused for its form alone; any other for its path.
+        const form = refusedForm(random, fx, ['Value'], [refusedValue, givenTwice, brokenEscape]);
+        return {
+          ...form,
+          label: `${owner.label}; ${key.label}; ${form.label}`,
+          method: 'POST',
+          target: target(owner, key.value),
+        };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${list}/{Key}`,
+      requests: 15,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        // An own owner's own key would be deleted: only keys it does not have, or others' owners.
+        const key =
+          owner.own || random.chance(0.5)
+            ? foreignKey(random)
+            : { label: 'own key', value: random.pick(WRITER_KEYS) };
+        return {
+          label: `${owner.label}; ${key.label}`,
+          method: 'DELETE',
+          target: target(owner, key.value),
+          headers: [],
+        };
+      },
+    },
+  ];
 }
 
 const PAGING: Record<string, { valid: string[]; odd: string[] }> = {
@@ -539,6 +693,10 @@ const ROUTES: FuzzRoute[] = [
       };
     },
   },
+  ...settingRoutes('Configs', false),
+  ...settingRoutes('Secrets', false),
+  ...settingRoutes('Configs', true),
+  ...settingRoutes('Secrets', true),
 ];
 
 const basic = (user: string, password: string): HeaderLine => [
@@ -599,6 +757,10 @@ const describeOutcome = ({ fuzzCase: c, answer, error }: Outcome) =>
   `#${c.index} ${c.method} ${JSON.stringify(c.target.slice(0, 200))} [${c.label}] → ` +
   (answer ? `${answer.status} ${answer.body.slice(0, 240)}` : `no answer: ${error}`);
 
+/** The Twilio product a request target is under. */
+const productOf = (target: string): TwilioProduct =>
+  target.startsWith(`${MICROVISOR}/`) ? 'microvisor' : 'wireless';
+
 const parsed = (answer: HttpAnswer): unknown => {
   try {
     return answer.body === '' ? '' : (JSON.parse(answer.body) as unknown);
@@ -616,6 +778,21 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
   const errorsLogged: unknown[][] = [];
 
   let commandsBefore: unknown[];
+  let settingsBefore: unknown[];
+
+  const SETTING_TABLES = [
+    'microvisor_account_configs',
+    'microvisor_account_secrets',
+    'microvisor_device_configs',
+    'microvisor_device_secrets',
+  ];
+  /** Every row of the four tables, sealed values and times included. */
+  const allSettings = () =>
+    Promise.all(
+      SETTING_TABLES.map((table) =>
+        testApp.dataSource.query(`SELECT * FROM ${table} ORDER BY tenant_id, key`),
+      ),
+    );
 
   const allPlans = () =>
     testApp.dataSource.getRepository(RatePlanEntity).find({ order: { sid: 'ASC' } });
@@ -667,6 +844,36 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       }
       return sids;
     };
+    // A Microvisor device each, and configs and secrets of each account and of its device, under
+    // keys the other has none of.
+    const writerDevice = await insertMicrovisorDevice(
+      testApp,
+      await tenantIdOf(testApp, writer.tenant),
+      { uniqueName: 'fuzz device' },
+    );
+    const otherDevice = await insertMicrovisorDevice(
+      testApp,
+      await tenantIdOf(testApp, other.tenant),
+      {
+        uniqueName: 'others-device',
+      },
+    );
+    const createSettings = async (tenant: TenantCredentials, device: string, keys: string[]) => {
+      for (const owner of ['', `/Devices/${device}`]) {
+        for (const collection of ['Configs', 'Secrets']) {
+          for (const key of keys) {
+            await testApp.http
+              .post(`${MICROVISOR}${owner}/${collection}`)
+              .auth(tenant.accountSid, tenant.authToken)
+              .type('form')
+              .send({ Key: key, Value: `seeded ${key}` })
+              .expect(201);
+          }
+        }
+      }
+    };
+    await createSettings(writer, writerDevice.sid, WRITER_KEYS);
+    await createSettings(other, otherDevice.sid, OTHER_KEYS);
     fx = {
       writer,
       writerPlans,
@@ -676,9 +883,12 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       otherPlans: await createPlans(other, ['others-only', 'gamma']),
       writerCommands: await createCommands(writer, 'fuzz-sim'),
       otherCommands: await createCommands(other, 'others-sim'),
+      writerDevice: { sid: writerDevice.sid, uniqueName: writerDevice.uniqueName! },
+      otherDevice: otherDevice.sid,
     };
     plansBefore = await allPlans();
     commandsBefore = await allCommands();
+    settingsBefore = await allSettings();
 
     const cases = drawCases(seededRandom(SEED), fx);
     const logged = jest
@@ -750,7 +960,7 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       outcomes
         .filter(({ answer }) => answer && answer.status < 300)
         .flatMap((outcome) =>
-          twilioAnswerProblems('wireless', {
+          twilioAnswerProblems(productOf(outcome.fuzzCase.target), {
             method: outcome.fuzzCase.method,
             url: `${origin}${outcome.fuzzCase.target}`,
             status: outcome.answer!.status,
@@ -785,6 +995,17 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       [`GET ${RATE_PLANS}/{Sid}`]: ['2xx', '4xx'],
       [`GET ${COMMANDS}`]: ['2xx', '4xx'],
       [`GET ${COMMANDS}/{Sid}`]: ['2xx', '4xx'],
+      ...Object.fromEntries(
+        [
+          'Configs',
+          'Secrets',
+          'Devices/{DeviceSid}/Configs',
+          'Devices/{DeviceSid}/Secrets',
+        ].flatMap((list) => [
+          [`GET ${MICROVISOR}/${list}`, ['2xx', '4xx']],
+          [`GET ${MICROVISOR}/${list}/{Key}`, ['2xx', '4xx']],
+        ]),
+      ),
     });
   });
 
@@ -798,5 +1019,9 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
 
   it("creates, changes and deletes no Command, the writer's or the other account's", async () => {
     expect(await allCommands()).toEqual(commandsBefore);
+  });
+
+  it("creates, changes and deletes no Microvisor config or secret, the writer's or the other account's", async () => {
+    expect(await allSettings()).toEqual(settingsBefore);
   });
 });
