@@ -71,7 +71,7 @@ describe('OpenAPI (/docs/openapi.json): the Twilio-compatible routes', () => {
     const { paths } = (await testApp.http.get('/docs/openapi.json').expect(200))
       .body as OpenApiDocument;
     operations = Object.entries(paths)
-      .filter(([path]) => /^\/(wireless|microvisor)\//.test(path))
+      .filter(([path]) => /^\/(wireless|microvisor)\/v1\//.test(path))
       .flatMap(([path, methods]) =>
         Object.entries(methods).map(([method, operation]) => ({
           route: `${method.toUpperCase()} ${path}`,
