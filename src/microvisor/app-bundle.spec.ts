@@ -82,6 +82,23 @@ describe('digestBundle', () => {
     expect(await refusal(bundle)).toMatch(/^(The bundle is not a valid zip archive: |app\.bin )/);
   });
 
+  it('refuses a file whose path leaves the archive', async () => {
+    const bundle = await buildBundle([['xx/evil.bin', 'payload']]);
+    // The name is in the local header and in the central directory: change both.
+    for (let at = bundle.indexOf('xx/evil'); at >= 0; at = bundle.indexOf('xx/evil', at)) {
+      bundle.write('../evi', at, 'latin1');
+    }
+    expect(await refusal(bundle)).toMatch(/^The bundle is not a valid zip archive: .*\.\.\/evil/);
+  });
+
+  it('refuses an encrypted file: its bytes cannot be hashed', async () => {
+    const bundle = await buildBundle([['app.bin', 'payload']]);
+    // Bit 0 of the general purpose flags (local header at 6, central directory header at 8).
+    bundle[6] |= 1;
+    bundle[bundle.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 8] |= 1;
+    expect(await refusal(bundle)).toMatch(/^The bundle is not a valid zip archive: .*encrypted/);
+  });
+
   it('refuses more entries than the bound, naming it', async () => {
     const bundle = await buildBundle([
       ['a', '1'],
