@@ -1,8 +1,8 @@
 import type { TenantCredentials } from '../src/auth/tenants.service';
-import type { MicrovisorDeviceEntity } from '../src/microvisor/entities/device.entity';
+import type { RegisteredDevice } from '../src/microvisor/device-registration.service';
 import { DeviceSettingsService } from '../src/microvisor/settings/device-settings.service';
 import { createTenant, tenantIdOf } from './factories/tenant.factory';
-import { insertMicrovisorDevice } from './factories/microvisor-device.factory';
+import { registerDevice } from './factories/microvisor.factory';
 import { listeningUrl } from './utils/listening-url';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { rejection, twilioError } from './utils/twilio-answers';
@@ -103,9 +103,9 @@ describe('Microvisor v1 Configs and Secrets through the official twilio client',
   let alice: TestTwilioClient;
   let bob: TestTwilioClient;
   /** Alice's device (unique name `thermostat`), another of hers, and Bob's of the same name. */
-  let aliceDevice: MicrovisorDeviceEntity;
-  let aliceOtherDevice: MicrovisorDeviceEntity;
-  let bobDevice: MicrovisorDeviceEntity;
+  let aliceDevice: RegisteredDevice;
+  let aliceOtherDevice: RegisteredDevice;
+  let bobDevice: RegisteredDevice;
   const rawExchanges: TwilioExchange[] = [];
   /** Every value a secret was given: no answer of any route may hold one. */
   const secretValues = new Set<string>();
@@ -120,12 +120,9 @@ describe('Microvisor v1 Configs and Secrets through the official twilio client',
     b = await createTenant(testApp, 'Settings B');
     alice = await twilioClient(testApp, a);
     bob = await twilioClient(testApp, b);
-    const aliceId = await tenantIdOf(testApp, a.tenant);
-    aliceDevice = await insertMicrovisorDevice(testApp, aliceId, { uniqueName: 'thermostat' });
-    aliceOtherDevice = await insertMicrovisorDevice(testApp, aliceId);
-    bobDevice = await insertMicrovisorDevice(testApp, await tenantIdOf(testApp, b.tenant), {
-      uniqueName: 'thermostat',
-    });
+    aliceDevice = await registerDevice(testApp, a, 'thermostat');
+    aliceOtherDevice = await registerDevice(testApp, a);
+    bobDevice = await registerDevice(testApp, b, 'thermostat');
   });
   afterAll(() => testApp.close());
 
@@ -493,13 +490,13 @@ describe('Microvisor v1 Configs and Secrets through the official twilio client',
 
     describe('paging', () => {
       let pager: TestTwilioClient;
-      let device: MicrovisorDeviceEntity;
+      let device: RegisteredDevice;
       let expected: string[];
 
       beforeAll(async () => {
         const tenant = await createTenant(testApp, `Settings pager ${kind.name}`);
         pager = await twilioClient(testApp, tenant);
-        device = await insertMicrovisorDevice(testApp, await tenantIdOf(testApp, tenant.tenant));
+        device = await registerDevice(testApp, tenant);
         // Keys of every character a key may hold, created out of order.
         const keys = Array.from({ length: 45 }, (_, i) =>
           ['Z', 'a', '0', 'm.', 'm-', 'm_', 'B'][i % 7].concat(String((i * 37) % 45)),
@@ -613,8 +610,8 @@ describe('Microvisor v1 Configs and Secrets through the official twilio client',
       const tenant = await createTenant(testApp, 'Settings check-in');
       const { client } = await twilioClient(testApp, tenant);
       const tenantId = await tenantIdOf(testApp, tenant.tenant);
-      const device = await insertMicrovisorDevice(testApp, tenantId, { uniqueName: 'pump' });
-      const neighbour = await insertMicrovisorDevice(testApp, tenantId);
+      const device = await registerDevice(testApp, tenant, 'pump');
+      const neighbour = await registerDevice(testApp, tenant);
       const v1 = client.microvisor.v1;
       await v1.accountConfigs.create({ key: 'region', value: 'eu' });
       await v1.accountConfigs.create({ key: 'endpoint', value: 'https://example.com' });
@@ -645,7 +642,7 @@ describe('Microvisor v1 Configs and Secrets through the official twilio client',
       // A device of another account, which has no settings of its own.
       const stranger = await createTenant(testApp, 'Settings stranger');
       const strangerId = await tenantIdOf(testApp, stranger.tenant);
-      const strangerDevice = await insertMicrovisorDevice(testApp, strangerId);
+      const strangerDevice = await registerDevice(testApp, stranger);
       expect(await settings.forDevice({ sid: strangerDevice.sid, tenantId: strangerId })).toEqual({
         configs: { device: [], account: [] },
         secrets: { device: [], account: [] },
@@ -656,7 +653,7 @@ describe('Microvisor v1 Configs and Secrets through the official twilio client',
       const tenant = await createTenant(testApp, 'Settings copied secret');
       const { client } = await twilioClient(testApp, tenant);
       const tenantId = await tenantIdOf(testApp, tenant.tenant);
-      const device = await insertMicrovisorDevice(testApp, tenantId);
+      const device = await registerDevice(testApp, tenant);
       const secrets = client.microvisor.v1.devices(device.sid).deviceSecrets;
       await secrets.create({ key: 'genuine', value: secretValue('genuine value') });
       await secrets.create({ key: 'copy', value: secretValue('replaced') });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
 import { CommandEntity } from '../../src/wireless/entities/command.entity';
-import { insertMicrovisorDevice } from '../factories/microvisor-device.factory';
+import { registerDevice } from '../factories/microvisor.factory';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
 import { oddBasic, oddText, percentEncoded, type HeaderLine } from '../factories/bad-input.factory';
 import { northboundCredentials } from '../factories/northbound.factory';
@@ -846,18 +846,11 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
     };
     // A Microvisor device each, and configs and secrets of each account and of its device, under
     // keys the other has none of.
-    const writerDevice = await insertMicrovisorDevice(
-      testApp,
-      await tenantIdOf(testApp, writer.tenant),
-      { uniqueName: 'fuzz device' },
-    );
-    const otherDevice = await insertMicrovisorDevice(
-      testApp,
-      await tenantIdOf(testApp, other.tenant),
-      {
-        uniqueName: 'others-device',
-      },
-    );
+    const writerDevice = {
+      ...(await registerDevice(testApp, writer, 'fuzz device')),
+      uniqueName: 'fuzz device',
+    };
+    const otherDevice = await registerDevice(testApp, other, 'others-device');
     const createSettings = async (tenant: TenantCredentials, device: string, keys: string[]) => {
       for (const owner of ['', `/Devices/${device}`]) {
         for (const collection of ['Configs', 'Secrets']) {
@@ -883,7 +876,7 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       otherPlans: await createPlans(other, ['others-only', 'gamma']),
       writerCommands: await createCommands(writer, 'fuzz-sim'),
       otherCommands: await createCommands(other, 'others-sim'),
-      writerDevice: { sid: writerDevice.sid, uniqueName: writerDevice.uniqueName! },
+      writerDevice: { sid: writerDevice.sid, uniqueName: writerDevice.uniqueName },
       otherDevice: otherDevice.sid,
     };
     plansBefore = await allPlans();

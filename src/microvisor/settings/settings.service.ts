@@ -6,6 +6,8 @@ import { keysetPage } from '../../twilio/keyset-page';
 import type { Page, PageRequest } from '../../twilio/paging';
 import { resourceAddress } from '../../twilio/sid';
 import { TwilioError } from '../../twilio/twilio-error';
+import { DEVICE_SID_PREFIX } from '../devices.service';
+import { MAX_UNIQUE_NAME_LENGTH } from '../dto/microvisor.params';
 import { MicrovisorDeviceEntity } from '../entities/device.entity';
 import { isSettingKey } from './dto/setting.params';
 import { SecretSealer } from './secret-sealer';
@@ -15,9 +17,6 @@ import {
   type SettingOwner,
   type SettingRow,
 } from './setting-kinds';
-
-const DEVICE_SID_PREFIX = 'UV';
-const MAX_DEVICE_NAME_LENGTH = 64;
 
 /** What a request addresses: a kind of setting of the account, or of a device it names. */
 export interface SettingsAddress {
@@ -157,7 +156,7 @@ export class SettingsService {
   private async ownerOf(address: SettingsAddress, key?: string): Promise<SettingOwner> {
     const { kind, tenantId, device = '' } = address;
     if (kind.scope === 'account') return { tenantId };
-    const where = resourceAddress(DEVICE_SID_PREFIX, device, MAX_DEVICE_NAME_LENGTH);
+    const where = resourceAddress(DEVICE_SID_PREFIX, device, MAX_UNIQUE_NAME_LENGTH);
     const found =
       where &&
       (await this.devices.findOne({ where: { tenantId, ...where }, select: { sid: true } }));
