@@ -3,9 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
 import { CommandEntity } from '../../src/wireless/entities/command.entity';
-import { registerDevice } from '../factories/microvisor.factory';
+import { buildBundle } from '../factories/bundle.factory';
+import { registerDevice, uploadApp } from '../factories/microvisor.factory';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
-import { oddBasic, oddText, percentEncoded, type HeaderLine } from '../factories/bad-input.factory';
+import {
+  oddBasic,
+  oddBearer,
+  oddText,
+  percentEncoded,
+  type HeaderLine,
+} from '../factories/bad-input.factory';
 import { northboundCredentials } from '../factories/northbound.factory';
 import { createTenant, tenantIdOf } from '../factories/tenant.factory';
 import { insertActiveSim, insertSim } from '../factories/wireless.factory';
@@ -37,6 +44,10 @@ const CONCURRENCY = 4;
 const RATE_PLANS = '/wireless/v1/RatePlans';
 const COMMANDS = '/wireless/v1/Commands';
 const MICROVISOR = '/microvisor/v1';
+const APPS = `${MICROVISOR}/Apps`;
+const DEVICES = `${MICROVISOR}/Devices`;
+const UPLOAD = '/microvisor-upload/v1/Apps';
+const DEVICE_SIDE = '/microvisor/device/v1';
 const FORM_TYPE: HeaderLine = ['Content-Type', 'application/x-www-form-urlencoded'];
 
 interface Plan {
@@ -59,6 +70,22 @@ interface Fixtures {
   /** Microvisor devices: the writer's (its SID and unique name), and the other account's SID. */
   writerDevice: { sid: string; uniqueName: string };
   otherDevice: string;
+  /**
+   * Microvisor Apps and Devices: the writer's tracker, targeted at `targetApp` (which therefore
+   * cannot be deleted), an App of the writer's that no Device targets (never sent a DELETE), the
+   * other account's tracker and its target, and a valid bundle for uploads refused otherwise.
+   */
+  tracker: { sid: string; uniqueName: string; credential: string };
+  targetApp: NamedSid;
+  spareApp: NamedSid;
+  otherTracker: { sid: string; credential: string };
+  otherApp: NamedSid;
+  bundle: Buffer;
+}
+
+interface NamedSid {
+  sid: string;
+  uniqueName: string;
 }
 
 interface Draft {
@@ -74,6 +101,8 @@ interface FuzzRoute {
   /** As the OpenAPI document names it. */
   path: string;
   requests: number;
+  /** Who the requests authenticate as: the writer's account (Basic), or a Microvisor Device. */
+  auth?: 'device';
   draw(random: Random, fx: Fixtures): Draft;
 }
 
@@ -126,6 +155,9 @@ const VALID: Record<string, string[]> = {
   CallbackMethod: ['GET', 'POST'],
   Key: ['fuzz-new', 'K.1_x-Y'],
   Value: ['value', 'multi\nline', 'été 🚗', ''],
+  TargetApp: ['spare app'],
+  LoggingEnabled: ['true', 'false'],
+  RestartApp: ['true', 'false'],
 };
 
 /** Values each parameter must refuse, as text (encoded when sent). */
@@ -177,6 +209,9 @@ const REFUSED: Record<string, string[]> = {
   CallbackMethod: ['', 'PUT', 'get', 'HEAD'],
   Key: ['', 'k'.repeat(101), 'k'.repeat(10_240), 'a b', 'a/b', '.hidden', '..', 'clé', 'a\u0000b'],
   Value: ['v'.repeat(4097), '🚗'.repeat(4097), 'v'.repeat(10_240), 'a\u0000b'],
+  TargetApp: ['', 't'.repeat(65), 't'.repeat(10_240), 'no-such-app', `KA${hex32()}`, 'a\u0000b'],
+  LoggingEnabled: ['yes', '1', '', 'TRUE ', 'true\u0000'],
+  RestartApp: ['yes', '0', '', 'on'],
 };
 
 /** Escapes a form value cannot hold: broken, or bytes that are not UTF-8. */
@@ -507,6 +542,363 @@ function settingRoutes(collection: 'Configs' | 'Secrets', device: boolean): Fuzz
   ];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Microvisor Apps, Devices, uploads and the device side
+// ---------------------------------------------------------------------------------------------
+
+const DEVICE_PARAMS = ['UniqueName', 'TargetApp', 'LoggingEnabled', 'RestartApp'];
+
+const takenDeviceName: Defect = (_random, fx) => ({
+  label: "another Device's unique name",
+  pairs: [['UniqueName', encode(fx.writerDevice.uniqueName)]],
+});
+
+const othersApp: Defect = (_random, fx) => ({
+  label: "the other account's App as TargetApp",
+  pairs: [['TargetApp', encode(fx.otherApp.sid)]],
+});
+
+/** A path segment naming an App of the writer's (`spare`: one no Device targets). */
+function ownApp(random: Random, fx: Fixtures, spare = random.chance(0.5)) {
+  const app = spare ? fx.spareApp : fx.targetApp;
+  const which = spare ? 'spare App' : 'target App';
+  return random.pick([
+    { label: `own ${which} SID`, value: app.sid },
+    { label: `own ${which} SID, upper case`, value: `KA${app.sid.slice(2).toUpperCase()}` },
+    { label: `own ${which} name`, value: percentEncoded(app.uniqueName) },
+  ]);
+}
+
+/** A path segment naming no App of the writer's. */
+function foreignApp(random: Random, fx: Fixtures): { label: string; value: string } {
+  return random.pick([
+    { label: "the other account's App SID", value: fx.otherApp.sid },
+    { label: "the other account's App name", value: percentEncoded(fx.otherApp.uniqueName) },
+    { label: 'an unknown App SID', value: `KA${hex32()}` },
+    { label: 'a Device SID', value: fx.tracker.sid },
+    { label: '10 kB name', value: 'n'.repeat(10_240) },
+    oddButWellFormed(random),
+  ]);
+}
+
+function ownTracker(random: Random, fx: Fixtures): { label: string; value: string } {
+  const { sid, uniqueName } = fx.tracker;
+  return random.pick([
+    { label: 'own Device SID', value: sid },
+    { label: 'own Device SID, upper case', value: `UV${sid.slice(2).toUpperCase()}` },
+    { label: 'own Device name', value: percentEncoded(uniqueName) },
+  ]);
+}
+
+function foreignTracker(random: Random, fx: Fixtures): { label: string; value: string } {
+  return random.pick([
+    { label: "the other account's Device", value: fx.otherTracker.sid },
+    { label: 'an unknown Device SID', value: `UV${hex32()}` },
+    { label: 'an App SID', value: fx.targetApp.sid },
+    { label: '10 kB name', value: 'n'.repeat(10_240) },
+    oddButWellFormed(random),
+  ]);
+}
+
+const MULTIPART_BOUNDARY = 'fuzz-boundary-7MA4YWxk';
+
+interface Part {
+  name: string;
+  filename?: string;
+  content: Buffer | string;
+}
+
+function multipart(parts: Part[], boundary = MULTIPART_BOUNDARY): Buffer {
+  return Buffer.concat([
+    ...parts.flatMap((part) => [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"` +
+          (part.filename === undefined ? '' : `; filename="${part.filename}"`) +
+          '\r\n\r\n',
+      ),
+      Buffer.from(part.content),
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+}
+
+const MULTIPART_TYPE: HeaderLine = [
+  'Content-Type',
+  `multipart/form-data; boundary=${MULTIPART_BOUNDARY}`,
+];
+
+/** A bundle part of the fixture's valid bundle. */
+const bundlePart = (fx: Fixtures): Part => ({
+  name: 'File',
+  filename: 'app.zip',
+  content: fx.bundle,
+});
+
+/** An upload every account must refuse: a bad bundle, a bad name beside a good one, a bad body. */
+function refusedUpload(random: Random, fx: Fixtures): Pick<Draft, 'label' | 'headers' | 'body'> {
+  const corrupt = Buffer.from(fx.bundle);
+  corrupt[corrupt.length >> 1] ^= 0xff;
+  const drawn = random.pick<
+    { label: string; parts: Part[] } | { label: string; raw: Draft['body']; type: HeaderLine }
+  >([
+    {
+      label: 'a File that is no zip',
+      parts: [{ name: 'File', filename: 'a.zip', content: oddText(random).value }],
+    },
+    { label: 'an empty File', parts: [{ name: 'File', filename: 'a.zip', content: '' }] },
+    { label: 'a corrupt zip', parts: [{ name: 'File', filename: 'a.zip', content: corrupt }] },
+    {
+      label: 'a zip cut short',
+      parts: [{ name: 'File', filename: 'a.zip', content: fx.bundle.subarray(0, 40) }],
+    },
+    { label: 'no File', parts: [{ name: 'UniqueName', content: 'no-file' }] },
+    { label: 'File as a text field', parts: [{ name: 'File', content: 'PK' }] },
+    { label: 'two Files', parts: [bundlePart(fx), bundlePart(fx)] },
+    {
+      label: 'a refused UniqueName',
+      parts: [bundlePart(fx), { name: 'UniqueName', content: random.pick(REFUSED.UniqueName) }],
+    },
+    {
+      label: 'a UniqueName another App has',
+      parts: [bundlePart(fx), { name: 'UniqueName', content: fx.spareApp.uniqueName }],
+    },
+    {
+      label: 'UniqueName twice',
+      parts: [
+        bundlePart(fx),
+        { name: 'UniqueName', content: 'a' },
+        { name: 'UniqueName', content: 'b' },
+      ],
+    },
+    {
+      label: 'a bracketed field',
+      parts: [bundlePart(fx), { name: 'UniqueName[x]', content: 'nested' }],
+    },
+    {
+      label: '5 kB field',
+      parts: [bundlePart(fx), { name: 'UniqueName', content: 'u'.repeat(5000) }],
+    },
+    {
+      label: 'the body cut short',
+      raw: multipart([bundlePart(fx)]).subarray(0, 200),
+      type: MULTIPART_TYPE,
+    },
+    {
+      label: 'no boundary in the media type',
+      raw: multipart([bundlePart(fx)]),
+      type: ['Content-Type', 'multipart/form-data'],
+    },
+    {
+      label: 'a form body',
+      raw: Buffer.from('UniqueName=x&File=PK'),
+      type: FORM_TYPE,
+    },
+    {
+      label: 'the zip as the body',
+      raw: fx.bundle,
+      type: ['Content-Type', 'application/zip'],
+    },
+  ]);
+  if ('parts' in drawn) {
+    return { label: drawn.label, headers: [MULTIPART_TYPE], body: multipart(drawn.parts) };
+  }
+  return { label: drawn.label, headers: [drawn.type], body: drawn.raw };
+}
+
+/** A check-in every Device's report must be refused for (so none changes a Device). */
+function refusedCheckIn(random: Random): Pick<Draft, 'label' | 'headers' | 'body'> {
+  const JSON_TYPE: HeaderLine = ['Content-Type', 'application/json'];
+  const json = (label: string, value: unknown) => ({ label, text: JSON.stringify(value) });
+  const drawn = random.pick([
+    json('reported_app_sid a Device SID', { reported_app_sid: `UV${hex32()}` }),
+    json('reported_app_sid too short', { reported_app_sid: `KA${hex32().slice(1)}` }),
+    json('reported_app_sid empty', { reported_app_sid: '' }),
+    json('reported_app_sid a number', { reported_app_sid: 7 }),
+    json('reported_app_sid an object', { reported_app_sid: {} }),
+    json('no reported_app_sid', { update_error_code: 0 }),
+    json('a negative code', { reported_app_sid: null, update_error_code: -1 }),
+    json('a fractional code', { reported_app_sid: null, update_error_code: 0.5 }),
+    json('a code as text', { reported_app_sid: null, update_error_code: '0' }),
+    json('a code past int32', { reported_app_sid: null, update_error_code: 2 ** 31 }),
+    json('a null code', { reported_app_sid: null, update_error_code: null }),
+    json('an array', [{ reported_app_sid: null }]),
+    json('a string', 'check-in'),
+    { label: 'a huge number', text: '{"reported_app_sid":null,"update_error_code":1e400}' },
+    { label: 'broken JSON', text: '{"reported_app_sid":' },
+    { label: 'JSON null', text: 'null' },
+    { label: 'no body', text: '' },
+  ]);
+  const way = random.int(8);
+  if (way === 0) {
+    return {
+      label: `${drawn.label}; as a form`,
+      headers: [FORM_TYPE],
+      body: Buffer.from('reported_app_sid=&update_error_code=0'),
+    };
+  }
+  if (way === 1) {
+    return {
+      label: `${drawn.label}; gzip`,
+      headers: [JSON_TYPE, ['Content-Encoding', 'gzip']],
+      body: gzipSync(drawn.text),
+    };
+  }
+  if (way === 2) {
+    return {
+      label: 'bytes that are not UTF-8',
+      headers: [JSON_TYPE],
+      body: Buffer.concat([
+        Buffer.from('{"reported_app_sid":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+    };
+  }
+  return { label: drawn.label, headers: [JSON_TYPE], body: Buffer.from(drawn.text) };
+}
+
+/** What the device side's requests authenticate with: the writer's tracker mostly. */
+function deviceCredentials(random: Random, fx: Fixtures, othersToo: boolean) {
+  const bearer = (credential: string): HeaderLine => ['Authorization', `Bearer ${credential}`];
+  if (!random.chance(0.2)) return { headers: [bearer(fx.tracker.credential)] };
+  const odd = random.pick<{ label: string; headers: HeaderLine[] }>([
+    ...(othersToo
+      ? [{ label: "the other account's Device", headers: [bearer(fx.otherTracker.credential)] }]
+      : []),
+    { label: 'no credentials', headers: [] },
+    { label: "the account's Basic", headers: [basic(fx.writer.accountSid, fx.writer.authToken)] },
+    { label: 'a credential with a suffix', headers: [bearer(`${fx.tracker.credential}x`)] },
+    {
+      label: 'odd Bearer',
+      headers: [['Authorization', oddBearer(random, fx.tracker.credential, ['x.y.z']).value]],
+    },
+  ]);
+  return { label: `credentials: ${odd.label}`, headers: odd.headers };
+}
+
+function microvisorRoutes(): FuzzRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: APPS,
+      requests: 20,
+      draw: (random) => listQuery(random, APPS, PAGING),
+    },
+    ...(['{Sid}', '{AppSid}/Manifest'] as const).map((tail): FuzzRoute => ({
+      method: 'GET',
+      path: `${APPS}/${tail}`,
+      requests: 20,
+      draw: (random, fx) => {
+        const app = random.chance(0.4) ? ownApp(random, fx) : foreignApp(random, fx);
+        return {
+          label: app.label,
+          method: 'GET',
+          target: `${APPS}/${app.value}${tail === '{Sid}' ? '' : '/Manifest'}`,
+          headers: [],
+        };
+      },
+    })),
+    {
+      method: 'DELETE',
+      path: `${APPS}/{Sid}`,
+      requests: 20,
+      draw: (random, fx) => {
+        // Only the App a Device targets (refused), never the spare one (it would go).
+        const app = random.chance(0.3) ? ownApp(random, fx, false) : foreignApp(random, fx);
+        return { label: app.label, method: 'DELETE', target: `${APPS}/${app.value}`, headers: [] };
+      },
+    },
+    {
+      method: 'POST',
+      path: UPLOAD,
+      requests: 40,
+      draw: (random, fx) => ({ method: 'POST', target: UPLOAD, ...refusedUpload(random, fx) }),
+    },
+    {
+      method: 'GET',
+      path: DEVICES,
+      requests: 20,
+      draw: (random) => listQuery(random, DEVICES, PAGING),
+    },
+    {
+      method: 'GET',
+      path: `${DEVICES}/{Sid}`,
+      requests: 20,
+      draw: (random, fx) => {
+        const device = random.chance(0.4) ? ownTracker(random, fx) : foreignTracker(random, fx);
+        return {
+          label: device.label,
+          method: 'GET',
+          target: `${DEVICES}/${device.value}`,
+          headers: [],
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${DEVICES}/{Sid}`,
+      requests: 50,
+      draw: (random, fx) => {
+        const device = random.chance(0.8) ? ownTracker(random, fx) : foreignTracker(random, fx);
+        const form = refusedForm(random, fx, DEVICE_PARAMS, [
+          refusedValue,
+          refusedValue,
+          refusedValue,
+          givenTwice,
+          brokenEscape,
+          takenDeviceName,
+          othersApp,
+        ]);
+        return {
+          ...form,
+          label: `${device.label}; ${form.label}`,
+          method: 'POST',
+          target: `${DEVICES}/${device.value}`,
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${DEVICE_SIDE}/check-in`,
+      requests: 40,
+      auth: 'device',
+      draw: (random) => ({
+        method: 'POST',
+        target: `${DEVICE_SIDE}/check-in`,
+        ...refusedCheckIn(random),
+      }),
+    },
+    {
+      method: 'GET',
+      path: `${DEVICE_SIDE}/apps/{Sid}/bundle`,
+      requests: 30,
+      auth: 'device',
+      draw: (random, fx) => {
+        const app = random.pick([
+          { label: 'own target', value: fx.targetApp.sid },
+          {
+            label: 'own target, upper case',
+            value: `KA${fx.targetApp.sid.slice(2).toUpperCase()}`,
+          },
+          { label: 'an App of the account no Device targets', value: fx.spareApp.sid },
+          { label: 'its target by unique name', value: percentEncoded(fx.targetApp.uniqueName) },
+          { label: "the other account's Device's target", value: fx.otherApp.sid },
+          { label: 'an unknown App SID', value: `KA${hex32()}` },
+          { label: '10 kB name', value: 'n'.repeat(10_240) },
+          oddButWellFormed(random),
+        ]);
+        return {
+          label: app.label,
+          method: 'GET',
+          target: `${DEVICE_SIDE}/apps/${app.value}/bundle`,
+          headers: [],
+        };
+      },
+    },
+  ];
+}
+
 const PAGING: Record<string, { valid: string[]; odd: string[] }> = {
   PageSize: {
     valid: ['1', '2', '50', '1000'],
@@ -697,6 +1089,7 @@ const ROUTES: FuzzRoute[] = [
   ...settingRoutes('Secrets', false),
   ...settingRoutes('Configs', true),
   ...settingRoutes('Secrets', true),
+  ...microvisorRoutes(),
 ];
 
 const basic = (user: string, password: string): HeaderLine => [
@@ -732,7 +1125,11 @@ function drawCases(random: Random, fx: Fixtures): FuzzCase[] {
   for (const route of ROUTES) {
     for (let i = 0; i < route.requests; i++) {
       const draft = route.draw(random, fx);
-      const auth = credentials(random, fx);
+      // The bundle route answers a valid credential: the other account's Device would be a 200.
+      const auth =
+        route.auth === 'device'
+          ? deviceCredentials(random, fx, route.method === 'POST')
+          : credentials(random, fx);
       cases.push({
         index: cases.length,
         route,
@@ -779,6 +1176,18 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
 
   let commandsBefore: unknown[];
   let settingsBefore: unknown[];
+  let microvisorBefore: unknown[];
+
+  /** Every App (its bundle by digest) and every Device, credential hash and update state included. */
+  const allAppsAndDevices = () =>
+    Promise.all([
+      testApp.dataSource.query(
+        `SELECT sid, tenant_id, unique_name, hash, manifest, md5(bundle) AS bundle_md5,
+                created_at, updated_at
+           FROM microvisor_apps ORDER BY sid`,
+      ),
+      testApp.dataSource.query(`SELECT * FROM microvisor_devices ORDER BY sid`),
+    ]);
 
   const SETTING_TABLES = [
     'microvisor_account_configs',
@@ -867,6 +1276,28 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
     };
     await createSettings(writer, writerDevice.sid, WRITER_KEYS);
     await createSettings(other, otherDevice.sid, OTHER_KEYS);
+    // Microvisor Apps and a tracker each, the tracker targeted at one of its account's Apps.
+    const bundle = await buildBundle([['app.bin', 'fuzz firmware']]);
+    const uploadNamed = async (tenant: TenantCredentials, uniqueName: string) => ({
+      sid: (await uploadApp(testApp, tenant, bundle, uniqueName)).sid,
+      uniqueName,
+    });
+    const targetApp = await uploadNamed(writer, 'target app');
+    const spareApp = await uploadNamed(writer, 'spare app');
+    const otherApp = await uploadNamed(other, 'others app');
+    const tracker = await registerDevice(testApp, writer, 'fuzz tracker');
+    const otherTracker = await registerDevice(testApp, other, 'others tracker');
+    for (const [tenant, device, app] of [
+      [writer, tracker, targetApp],
+      [other, otherTracker, otherApp],
+    ] as const) {
+      await testApp.http
+        .post(`${DEVICES}/${device.sid}`)
+        .auth(tenant.accountSid, tenant.authToken)
+        .type('form')
+        .send({ TargetApp: app.sid })
+        .expect(200);
+    }
     fx = {
       writer,
       writerPlans,
@@ -878,10 +1309,17 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       otherCommands: await createCommands(other, 'others-sim'),
       writerDevice: { sid: writerDevice.sid, uniqueName: writerDevice.uniqueName },
       otherDevice: otherDevice.sid,
+      tracker: { ...tracker, uniqueName: 'fuzz tracker' },
+      targetApp,
+      spareApp,
+      otherTracker,
+      otherApp,
+      bundle,
     };
     plansBefore = await allPlans();
     commandsBefore = await allCommands();
     settingsBefore = await allSettings();
+    microvisorBefore = await allAppsAndDevices();
 
     const cases = drawCases(seededRandom(SEED), fx);
     const logged = jest
@@ -910,7 +1348,7 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       paths: Record<string, Record<string, unknown>>;
     };
     const documented = Object.entries(document.paths)
-      .filter(([path]) => /^\/(wireless|microvisor)\//.test(path))
+      .filter(([path]) => /^\/(wireless|microvisor|microvisor-upload)\//.test(path))
       .flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       );
@@ -951,7 +1389,10 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
   it('answers every success as the spec shapes it', () => {
     expectNone(
       outcomes
-        .filter(({ answer }) => answer && answer.status < 300)
+        .filter(
+          ({ fuzzCase, answer }) =>
+            answer && answer.status < 300 && !fuzzCase.target.startsWith(`${DEVICE_SIDE}/`),
+        )
         .flatMap((outcome) =>
           twilioAnswerProblems(productOf(outcome.fuzzCase.target), {
             method: outcome.fuzzCase.method,
@@ -999,7 +1440,28 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
           [`GET ${MICROVISOR}/${list}/{Key}`, ['2xx', '4xx']],
         ]),
       ),
+      [`GET ${APPS}`]: ['2xx', '4xx'],
+      [`GET ${APPS}/{Sid}`]: ['2xx', '4xx'],
+      [`GET ${APPS}/{AppSid}/Manifest`]: ['2xx', '4xx'],
+      [`GET ${DEVICES}`]: ['2xx', '4xx'],
+      [`GET ${DEVICES}/{Sid}`]: ['2xx', '4xx'],
+      [`GET ${DEVICE_SIDE}/apps/{Sid}/bundle`]: ['2xx', '4xx'],
     });
+  });
+
+  it("lets a Device download its own target's bundle, and nothing else of the device side succeed", () => {
+    const own = new RegExp(`^${DEVICE_SIDE}/apps/${fx.targetApp.sid}/bundle$`, 'i');
+    expectNone(
+      outcomes
+        .filter(
+          ({ fuzzCase, answer }) =>
+            fuzzCase.target.startsWith(`${DEVICE_SIDE}/`) &&
+            answer &&
+            answer.status < 300 &&
+            !(own.test(fuzzCase.target) && !fuzzCase.label.includes('credentials:')),
+        )
+        .map(describeOutcome),
+    );
   });
 
   it('logs no error while serving them', () => {
@@ -1016,5 +1478,9 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
 
   it("creates, changes and deletes no Microvisor config or secret, the writer's or the other account's", async () => {
     expect(await allSettings()).toEqual(settingsBefore);
+  });
+
+  it("creates, changes and deletes no Microvisor App or Device, the writer's or the other account's", async () => {
+    expect(await allAppsAndDevices()).toEqual(microvisorBefore);
   });
 });
