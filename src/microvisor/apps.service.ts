@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { isConstraintViolation } from '../database/constraint-violation';
 import { keysetPage } from '../twilio/keyset-page';
@@ -22,9 +22,6 @@ const MAX_UNPACK_RATIO = 16;
 
 const UNIQUE_NAME_TAKEN = ['23505', 'microvisor_apps_tenant_id_unique_name_key'] as const;
 const TARGETED_BY_DEVICES = ['23503', 'microvisor_devices_target_app_sid_fkey'] as const;
-
-/** Twilio's code for a request that conflicts with the resource's state. */
-export const CONFLICT = 20409;
 
 /**
  * A tenant's Apps: uploaded bundles, kept in PostgreSQL with their hash and manifest. Every query
@@ -73,10 +70,8 @@ export class AppsService {
       return app;
     } catch (error) {
       if (isConstraintViolation(error, ...UNIQUE_NAME_TAKEN)) {
-        throw new TwilioError(
-          409,
-          CONFLICT,
-          `Conflict: "${uniqueName}" is the unique name of another App of this account`,
+        throw TwilioError.conflict(
+          `"${uniqueName}" is the unique name of another App of this account`,
         );
       }
       throw error;
@@ -112,6 +107,17 @@ export class AppsService {
     return app;
   }
 
+  /** The hashes of these Apps (a Device's target is its tenant's: no tenant filter needed). */
+  async hashesOf(sids: (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(sids.filter((sid): sid is string => sid !== null))];
+    if (wanted.length === 0) return new Map();
+    const apps = await this.apps.find({
+      select: { sid: true, hash: true },
+      where: { sid: In(wanted) },
+    });
+    return new Map(apps.map((app) => [app.sid, app.hash]));
+  }
+
   /** Deletes an App no Device is targeted at; one that Devices run towards is a 409. */
   async remove(tenantId: string, sidOrName: string): Promise<void> {
     const app = await this.fetch(tenantId, sidOrName);
@@ -121,10 +127,8 @@ export class AppsService {
       // The foreign key decides, not a count beforehand: a Device targeted meanwhile is seen too.
       if (!isConstraintViolation(error, ...TARGETED_BY_DEVICES)) throw error;
       const count = await this.devices.countBy({ targetAppSid: app.sid });
-      throw new TwilioError(
-        409,
-        CONFLICT,
-        `Conflict: the App ${app.sid} is the target of ${count} Device${count === 1 ? '' : 's'}: ` +
+      throw TwilioError.conflict(
+        `the App ${app.sid} is the target of ${count} Device${count === 1 ? '' : 's'}: ` +
           'target them at another App before deleting it',
       );
     }

@@ -1,20 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository, type EntityManager } from 'typeorm';
+import { DataSource, Repository, type EntityManager } from 'typeorm';
 import { isConstraintViolation } from '../database/constraint-violation';
 import { keysetPage } from '../twilio/keyset-page';
 import type { Page, PageRequest } from '../twilio/paging';
 import { isSid, resourceAddress } from '../twilio/sid';
 import { TwilioError } from '../twilio/twilio-error';
-import { AppsService, CONFLICT } from './apps.service';
+import { AppsService } from './apps.service';
 import { MAX_UNIQUE_NAME_LENGTH, type UpdateDeviceParams } from './dto/microvisor.params';
-import { MicrovisorAppEntity } from './entities/app.entity';
 import { MicrovisorDeviceEntity } from './entities/device.entity';
 
 export const DEVICE_SID_PREFIX = 'UV';
 
 /** How long `LoggingEnabled=true` turns logging on for, from the update (Twilio's 24 hours). */
-export const LOGGING_PERIOD_MS = 24 * 3600 * 1000;
+const LOGGING_PERIOD_MS = 24 * 3600 * 1000;
 
 /** A unique name another Device of the tenant has. */
 export const DEVICE_NAME_TAKEN = ['23505', 'microvisor_devices_tenant_id_unique_name_key'] as const;
@@ -43,9 +42,7 @@ export class DevicesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(MicrovisorDeviceEntity)
     private readonly devices: Repository<MicrovisorDeviceEntity>,
-    @InjectRepository(MicrovisorAppEntity)
-    private readonly apps: Repository<MicrovisorAppEntity>,
-    private readonly appsService: AppsService,
+    private readonly apps: AppsService,
   ) {}
 
   /** A page of the tenant's Devices, in order of registration. */
@@ -61,14 +58,14 @@ export class DevicesService {
       ],
       request,
     );
-    const hashes = await this.hashesOf(page.rows.map((device) => device.targetAppSid));
+    const hashes = await this.apps.hashesOf(page.rows.map((device) => device.targetAppSid));
     return { ...page, rows: page.rows.map((device) => this.view(device, hashes)) };
   }
 
   /** The tenant's Device of this SID or unique name; 20404 naming `/Devices/<it>` otherwise. */
   async fetch(tenantId: string, sidOrName: string): Promise<DeviceView> {
     const device = await this.find(this.dataSource.manager, tenantId, sidOrName, false);
-    return this.view(device, await this.hashesOf([device.targetAppSid]));
+    return this.view(device, await this.apps.hashesOf([device.targetAppSid]));
   }
 
   /**
@@ -87,7 +84,7 @@ export class DevicesService {
         const locked = await this.find(manager, tenantId, sidOrName, true);
         if (params.UniqueName !== undefined) locked.uniqueName = params.UniqueName;
         if (params.TargetApp !== undefined) {
-          const app = await this.appsService.find(tenantId, params.TargetApp);
+          const app = await this.apps.find(tenantId, params.TargetApp);
           if (!app) throw noSuchApp(params.TargetApp);
           locked.targetAppSid = app.sid;
           locked.targetedAt = now;
@@ -105,13 +102,11 @@ export class DevicesService {
         }
         return manager.save(locked);
       });
-      return this.view(device, await this.hashesOf([device.targetAppSid]));
+      return this.view(device, await this.apps.hashesOf([device.targetAppSid]));
     } catch (error) {
       if (isConstraintViolation(error, ...DEVICE_NAME_TAKEN)) {
-        throw new TwilioError(
-          409,
-          CONFLICT,
-          `Conflict: "${params.UniqueName}" is the unique name of another Device of this account`,
+        throw TwilioError.conflict(
+          `"${params.UniqueName}" is the unique name of another Device of this account`,
         );
       }
       // The App was deleted between finding it and targeting it.
@@ -135,17 +130,6 @@ export class DevicesService {
       }));
     if (!device) throw TwilioError.notFound(`/Devices/${sidOrName}`);
     return device;
-  }
-
-  /** The hashes of these Apps (a Device's target is its tenant's: no tenant filter needed). */
-  private async hashesOf(sids: (string | null)[]): Promise<Map<string, string>> {
-    const wanted = [...new Set(sids.filter((sid): sid is string => sid !== null))];
-    if (wanted.length === 0) return new Map();
-    const apps = await this.apps.find({
-      select: { sid: true, hash: true },
-      where: { sid: In(wanted) },
-    });
-    return new Map(apps.map((app) => [app.sid, app.hash]));
   }
 
   private view(device: MicrovisorDeviceEntity, hashes: Map<string, string>): DeviceView {

@@ -3,7 +3,7 @@ import type { DesiredState } from './check-in.service';
 import type { CheckInResponse } from './dto/check-in.response';
 
 /** Where a Device downloads an App's bundle, under the device side's base URL. */
-export const bundleUrl = (deviceBaseUrl: string, appSid: string) =>
+const bundleUrl = (deviceBaseUrl: string, appSid: string) =>
   `${deviceBaseUrl}/apps/${appSid}/bundle`;
 
 /** The answer to a check-in: everything the Device is to be, at `now`. */

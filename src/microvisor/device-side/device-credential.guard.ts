@@ -12,7 +12,7 @@ import type { CheckedInDevice } from '../settings/device-settings.service';
 import { CheckInService } from './check-in.service';
 
 /** What a Device is told to authenticate with. */
-export const DEVICE_CHALLENGE = 'Bearer realm="FleetHub Microvisor devices"';
+const DEVICE_CHALLENGE = 'Bearer realm="FleetHub Microvisor devices"';
 
 type DeviceRequest = Request & { microvisorDevice?: CheckedInDevice };
 
