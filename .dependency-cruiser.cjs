@@ -21,7 +21,7 @@
  * today: auth and metering first (metering counts the ingestion routes' traffic: ingestion counts
  * into it and wireless bills from it, neither knowing the other); devices and rate-limit on auth;
  * telemetry, northbound and lifecycle on those; twilio on auth; wireless on twilio and metering;
- * health on none; cli on top.
+ * microvisor on twilio; health on none; cli on top.
  */
 
 const BASE = ['config', 'common'];
@@ -44,6 +44,7 @@ const PUBLIC = {
     'api-keys.service.ts',
     'northbound-credentials.service.ts',
     'tenant-auth-tokens.service.ts',
+    'sealed-secret.ts',
   ],
   devices: ['device-data.ts', 'device-data.writer.ts', 'position-partitions.ts'],
   telemetry: ['telemetry.queue.ts'],
@@ -51,12 +52,15 @@ const PUBLIC = {
   'rate-limit': ['telemetry-throttler.guard.ts', 'rate-limit-overrides.service.ts'],
   lifecycle: ['tenant-retention.service.ts'],
   metering: ['traffic-meter.ts'],
+  microvisor: ['device-registration.service.ts'],
   // The Twilio conventions every Twilio-compatible API builds on; its guard stays inside, behind
   // `TwilioApi()`. The filter is public for routes under a Twilio mount that authenticate their own
   // way (the Wireless gateway's signed routes).
   twilio: [
     'twilio-api.decorator.ts',
+    'form-encoding.ts',
     'form-params.ts',
+    'json-body.ts',
     'paging.ts',
     'keyset-page.ts',
     'resource-url.ts',

@@ -12,6 +12,7 @@ import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MicrovisorModule } from './microvisor/microvisor.module';
 import { NorthboundModule } from './northbound/northbound.module';
 import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -48,6 +49,7 @@ export class AppModule {
         LifecycleModule.forRoot(config),
         CallbacksModule.forRoot(config),
         WirelessModule.forRoot(config),
+        MicrovisorModule.forRoot(config),
       ],
       providers: [ConnectionErrorGuard, ...GLOBAL_HTTP_PROVIDERS],
     };

@@ -23,6 +23,7 @@ function openApiDocument(app: NestExpressApplication) {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'tenant' }, 'tenant')
     .addBasicAuth({ type: 'http', scheme: 'basic' }, 'northbound')
     .addBasicAuth({ type: 'http', scheme: 'basic' }, 'twilio')
+    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'microvisor-device')
     .build();
   return SwaggerModule.createDocument(app, config);
 }

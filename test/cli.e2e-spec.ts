@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { TenantCredentials } from '../src/auth/tenants.service';
+import { registerDevice } from './factories/microvisor.factory';
 import { apiHeaders, issueToken, tenantIdOf } from './factories/tenant.factory';
 import { UNAUTHORIZED, errorEnvelope } from './utils/api-envelope';
 import { runCli, type CliResult } from './utils/cli';
@@ -182,6 +184,71 @@ describe('operator CLI (src/cli/main.ts, as a child process)', () => {
       );
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('No active API key of that tenant matches --key');
+    });
+
+    it('device:register prints a Microvisor device and its credential, once; the device checks in with it', async () => {
+      const registered = await cli(
+        'device:register',
+        '--tenant',
+        'cli-fleet',
+        '--unique-name',
+        'gateway-1',
+        '--json',
+      );
+      expect(registered.code).toBe(0);
+      expect(registered.stdout.trimEnd().split('\n')).toHaveLength(1);
+      const device = JSON.parse(registered.stdout) as { sid: string; credential: string };
+      expect(device).toEqual({
+        sid: expect.stringMatching(/^UV[0-9a-f]{32}$/) as string,
+        credential: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) as string,
+      });
+      expect(registered.stderr).not.toContain(device.credential);
+
+      // Kept as its SHA-256 only.
+      const [row] = await testApp.dataSource.query<Record<string, unknown>[]>(
+        'SELECT * FROM microvisor_devices WHERE sid = $1',
+        [device.sid],
+      );
+      expect(row.credential_hash).toEqual(createHash('sha256').update(device.credential).digest());
+      expect(JSON.stringify(row)).not.toContain(device.credential);
+
+      const checkIn = await testApp.http
+        .post('/microvisor/device/v1/check-in')
+        .set('Authorization', `Bearer ${device.credential}`)
+        .send({ reported_app_sid: null, update_error_code: 0 });
+      expect(checkIn.status).toBe(200);
+      expect((checkIn.body as { device_sid: string }).device_sid).toBe(device.sid);
+      const fetched = await testApp.http
+        .get('/microvisor/v1/Devices/gateway-1')
+        .auth(credentials.accountSid, credentials.authToken);
+      expect((fetched.body as { sid: string }).sid).toBe(device.sid);
+
+      const text = await cli('device:register', '--tenant', 'cli-fleet');
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(
+        /^Microvisor device UV[0-9a-f]{32} registered\. Keep its credential now/,
+      );
+      expect(text.stdout).toMatch(/ {2}credential: [A-Za-z0-9_-]{43}\n/);
+    });
+
+    it('device:register refuses an unknown tenant, a taken unique name and one shaped like a SID (exit 1)', async () => {
+      await registerDevice(testApp, credentials, 'taken-name');
+      for (const [args, message] of [
+        [['--tenant', 'no-such-fleet'], 'No tenant with slug "no-such-fleet"'],
+        [
+          ['--tenant', 'cli-fleet', '--unique-name', 'taken-name'],
+          'Another device of "cli-fleet" has the unique name "taken-name"',
+        ],
+        [
+          ['--tenant', 'cli-fleet', '--unique-name', `UV${'0'.repeat(32)}`],
+          'Invalid parameter UniqueName: must not have the shape of a SID',
+        ],
+      ] as const) {
+        const result = await cli('device:register', ...args, '--json');
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toContain(`error: ${message}`);
+      }
     });
   });
 

@@ -140,7 +140,7 @@ describe('HTTP errors, request ids and operations endpoints', () => {
       // Each route's security requirement: openapi.e2e-spec.ts.
       expect(Object.keys(document.paths)).toContain(TOKEN_PATH);
       expect(Object.keys(document.components.securitySchemes).sort()).toEqual(
-        ['api-key', 'jwt', 'northbound', 'tenant', 'twilio'].sort(),
+        ['api-key', 'jwt', 'microvisor-device', 'northbound', 'tenant', 'twilio'].sort(),
       );
     });
   });

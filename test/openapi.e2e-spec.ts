@@ -65,21 +65,24 @@ describe('OpenAPI (/docs/openapi.json): the security each /apidev/v1 route requi
 
 describe('OpenAPI (/docs/openapi.json): the Twilio-compatible routes', () => {
   let testApp: TestApp;
+  /** Every operation of the document, and those of Twilio's own APIs (`/<product>/v1`). */
+  let all: { route: string; operation: Operation }[];
   let operations: { route: string; operation: Operation }[];
   beforeAll(async () => {
     testApp = await createTestApp({ redis: false });
     const { paths } = (await testApp.http.get('/docs/openapi.json').expect(200))
       .body as OpenApiDocument;
-    operations = Object.entries(paths)
-      .filter(([path]) => path.startsWith('/wireless/'))
-      .flatMap(([path, methods]) =>
-        Object.entries(methods).map(([method, operation]) => ({
-          route: `${method.toUpperCase()} ${path}`,
-          operation,
-        })),
-      );
+    all = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        operation,
+      })),
+    );
+    operations = all.filter(({ route }) => /^\S+ \/(wireless|microvisor)\/v1\//.test(route));
   });
   afterAll(() => testApp.close());
+
+  const operation = (route: string) => all.find((each) => each.route === route)?.operation;
 
   it('documents every RatePlans operation', () => {
     expect(operations.map(({ route }) => route)).toEqual(
@@ -91,6 +94,57 @@ describe('OpenAPI (/docs/openapi.json): the Twilio-compatible routes', () => {
         'DELETE /wireless/v1/RatePlans/{Sid}',
       ]),
     );
+  });
+
+  it('documents every Microvisor Configs and Secrets operation', () => {
+    const lists = [
+      '/microvisor/v1/Configs',
+      '/microvisor/v1/Secrets',
+      '/microvisor/v1/Devices/{DeviceSid}/Configs',
+      '/microvisor/v1/Devices/{DeviceSid}/Secrets',
+    ];
+    expect(operations.map(({ route }) => route)).toEqual(
+      expect.arrayContaining(
+        lists.flatMap((list) => [
+          `POST ${list}`,
+          `GET ${list}`,
+          `GET ${list}/{Key}`,
+          `POST ${list}/{Key}`,
+          `DELETE ${list}/{Key}`,
+        ]),
+      ),
+    );
+  });
+
+  it('documents every Microvisor Apps and Devices operation', () => {
+    expect(operations.map(({ route }) => route)).toEqual(
+      expect.arrayContaining([
+        'GET /microvisor/v1/Apps',
+        'GET /microvisor/v1/Apps/{Sid}',
+        'DELETE /microvisor/v1/Apps/{Sid}',
+        'GET /microvisor/v1/Apps/{AppSid}/Manifest',
+        'GET /microvisor/v1/Devices',
+        'GET /microvisor/v1/Devices/{Sid}',
+        'POST /microvisor/v1/Devices/{Sid}',
+      ]),
+    );
+  });
+
+  it("documents the Microvisor upload: the 'twilio' Basic scheme, a multipart body", () => {
+    const upload = operation('POST /microvisor-upload/v1/Apps');
+    expect(upload?.security).toEqual([{ twilio: [] }]);
+    expect(upload?.tags).toHaveLength(1);
+    expect(Object.keys(upload?.requestBody?.content ?? {})).toEqual(['multipart/form-data']);
+  });
+
+  it("documents the Microvisor device side: the device's Bearer credential, a JSON check-in", () => {
+    const checkIn = operation('POST /microvisor/device/v1/check-in');
+    const bundle = operation('GET /microvisor/device/v1/apps/{Sid}/bundle');
+    for (const deviceRoute of [checkIn, bundle]) {
+      expect(deviceRoute?.security).toEqual([{ 'microvisor-device': [] }]);
+      expect(deviceRoute?.tags).toHaveLength(1);
+    }
+    expect(Object.keys(checkIn?.requestBody?.content ?? {})).toEqual(['application/json']);
   });
 
   it("asks for the 'twilio' Basic scheme on each, tags it, and takes form bodies", () => {

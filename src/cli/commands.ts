@@ -13,6 +13,7 @@ import {
   RateLimitOverridesService,
   type RateLimitOverrides,
 } from '../rate-limit/rate-limit-overrides.service';
+import { DeviceRegistrationService } from '../microvisor/device-registration.service';
 import { CallbackLog, type UndeliveredCallback } from '../twilio/callbacks/callback-log';
 import { JOB_COMMANDS } from './job-commands';
 import { UsageError, optional, positiveInteger, required, type Command } from './options';
@@ -212,6 +213,22 @@ export const COMMANDS: Record<string, Command> = {
               ...callbacks.map(callbackLines),
             ].join('\n')
           : `No callback of "${slug}" is pending or given up.`,
+      };
+    },
+  },
+  'device:register': {
+    usage: 'device:register --tenant <slug> [--unique-name <name>] [--json]',
+    async run(app, options) {
+      const device = await app
+        .get(DeviceRegistrationService)
+        .register(required(options, 'tenant'), optional(options, 'unique-name'));
+      return {
+        json: device,
+        text: [
+          `Microvisor device ${device.sid} registered. Keep its credential now: it is not shown again.`,
+          `  credential: ${device.credential}`,
+          '  It checks in with Authorization: Bearer <credential> (docs/api/microvisor.md).',
+        ].join('\n'),
       };
     },
   },

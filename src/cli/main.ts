@@ -33,6 +33,7 @@ const OPTIONS = {
   all: { type: 'boolean' },
   file: { type: 'string' },
   'base-url': { type: 'string' },
+  'unique-name': { type: 'string' },
 } as const;
 
 /** Logs go to stderr so that stdout carries only the command's answer (one JSON object with --json). */

@@ -52,6 +52,17 @@ describe('loadConfig', () => {
     expect(config.deviceTime).toEqual({ maxFutureMs: 600_000, maxAgeMs: undefined });
     expect(config.live.heartbeatMs).toBe(15_000);
     expect(config.readiness).toEqual({ maxQueueWaiting: 10_000, maxQueueAgeSeconds: 0 });
+    expect(config.microvisor).toEqual({ bundleMaxBytes: 16 * 1024 * 1024 });
+  });
+
+  it('reads APP_BUNDLE_MAX_BYTES, from 1 KiB to 256 MiB', () => {
+    expect(loadConfig({ APP_BUNDLE_MAX_BYTES: '1024' }).microvisor.bundleMaxBytes).toBe(1024);
+    expect(configurationError({ APP_BUNDLE_MAX_BYTES: '1023' }).problems).toEqual([
+      'APP_BUNDLE_MAX_BYTES must not be less than 1024 (got "1023")',
+    ]);
+    expect(
+      configurationError({ APP_BUNDLE_MAX_BYTES: String(256 * 1024 * 1024 + 1) }).problems,
+    ).toHaveLength(1);
   });
 
   it('listens on 127.0.0.1 outside production and on every interface in production; HOST wins', () => {

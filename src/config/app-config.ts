@@ -115,6 +115,10 @@ export interface AppConfig {
     idleTimeoutMs: number;
   };
   liveStreams: ConcurrencyLimits;
+  microvisor: {
+    /** The largest app bundle an upload may carry. */
+    bundleMaxBytes: number;
+  };
   /** Undefined: no transport, Commands stay `queued`. */
   commands: { transport?: CommandTransportSettings };
   secrets: {
@@ -275,6 +279,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       idleTimeoutMs: env.EXPORT_IDLE_TIMEOUT_SECONDS * 1000,
     },
     liveStreams: { perProcess: env.LIVE_MAX_STREAMS, perTenant: env.LIVE_MAX_STREAMS_PER_TENANT },
+    microvisor: { bundleMaxBytes: env.APP_BUNDLE_MAX_BYTES },
     commands: { transport: commandTransport(env) },
     secrets: {
       encryptionKey: env.SECRETS_ENCRYPTION_KEY

@@ -117,8 +117,9 @@ export class EnvironmentVariables {
   JWT_TTL = 3600;
 
   /**
-   * Key (32 bytes, base64) that seals the copies of secrets FleetHub must read back, such as the
-   * tenants' auth tokens that sign outbound callbacks; unset outside production: generated.
+   * Key (32 bytes, base64) that seals the secrets FleetHub must read back: the tenants' auth
+   * tokens that sign outbound callbacks, the values of Microvisor Secrets. Unset outside
+   * production: generated (in the data directory, or the database when DATABASE_URL is set).
    */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -229,6 +230,13 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(10000)
   TELEMETRY_MAX_POINTS = 1000;
+
+  /** The largest Microvisor app bundle an upload may carry (larger: 413). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
+  APP_BUNDLE_MAX_BYTES = 16 * 1024 * 1024;
 
   /** Seconds a device time may lie ahead of the server's clock (device clock skew). */
   @Transform(toInteger)

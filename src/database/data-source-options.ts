@@ -19,6 +19,7 @@ import { DataSessionEntity } from '../wireless/entities/data-session.entity';
 import { RatePlanEntity } from '../wireless/entities/rate-plan.entity';
 import { SimUsageEntity } from '../wireless/entities/sim-usage.entity';
 import { SimEntity } from '../wireless/entities/sim.entity';
+import { GeneratedSecretEntity } from './generated-secret.entity';
 import { InitialSchema1763784000000 } from './migrations/1763784000000-InitialSchema';
 import { TenantRateLimits1795322780000 } from './migrations/1795322780000-TenantRateLimits';
 import { Northbound1795400000000 } from './migrations/1795400000000-Northbound';
@@ -29,6 +30,7 @@ import { Wireless1795800000000 } from './migrations/1795800000000-Wireless';
 import { SealedAuthTokens1795850000000 } from './migrations/1795850000000-SealedAuthTokens';
 import { CallbackDeliveries1795860000000 } from './migrations/1795860000000-CallbackDeliveries';
 import { Microvisor1795900000000 } from './migrations/1795900000000-Microvisor';
+import { GeneratedSecrets1795910000000 } from './migrations/1795910000000-GeneratedSecrets';
 
 export const ENTITIES = [
   TenantEntity,
@@ -51,6 +53,7 @@ export const ENTITIES = [
   DeviceConfigEntity,
   AccountSecretEntity,
   DeviceSecretEntity,
+  GeneratedSecretEntity,
 ];
 
 /** Listed explicitly (not globbed) so the compiled build, the CLI and ts-jest all see the same set. */
@@ -65,6 +68,7 @@ export const MIGRATIONS = [
   SealedAuthTokens1795850000000,
   CallbackDeliveries1795860000000,
   Microvisor1795900000000,
+  GeneratedSecrets1795910000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -15,10 +15,22 @@ const MIGRATION_LOCK_KEY = 7_316_044_212;
  */
 export async function runMigrations(url: string, waitForServerMs = 0): Promise<string[]> {
   const logger = new Logger('Migrations');
+  return whileUnavailable(() => migrate(url, logger), waitForServerMs, logger);
+}
+
+/**
+ * `action`, tried again while PostgreSQL cannot be reached (not yet up, restarting), for up to
+ * `waitForServerMs`; any other failure at once.
+ */
+export async function whileUnavailable<T>(
+  action: () => Promise<T>,
+  waitForServerMs: number,
+  logger: Logger,
+): Promise<T> {
   const deadline = Date.now() + waitForServerMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await migrate(url, logger);
+      return await action();
     } catch (error) {
       if (!isServerUnavailable(error) || Date.now() >= deadline) throw error;
       logger.warn(`PostgreSQL is not available (${(error as Error).message}); trying again`);

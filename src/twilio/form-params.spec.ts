@@ -6,6 +6,7 @@ import {
   EnumParam,
   IntegerParam,
   StringParam,
+  TextParam,
   UniqueNameParam,
   UrlParam,
   hasRequiredParams,
@@ -50,6 +51,14 @@ class WithRequired {
 
   @StringParam({ maxLength: 10, required: true })
   Command!: string;
+}
+
+class KeyValue {
+  @StringParam({ maxLength: 6, pattern: { regexp: /^[a-z]+$/, why: 'must be lower-case letters' } })
+  Name?: string;
+
+  @TextParam({ maxLength: 4 })
+  Body?: string;
 }
 
 const read = (params: FormParams) => readParams(Example, params);
@@ -204,6 +213,32 @@ describe('readParams', () => {
     ],
   ])('refuses %s with a 400 naming the parameter', (_case, params, code, message) => {
     expect(refusal(() => read(params))).toEqual({ code, message, status: 400 });
+  });
+
+  it('holds a string to its pattern, after its length, and keeps text exactly as sent', () => {
+    expect({ ...readParams(KeyValue, { Name: 'abc', Body: 'a\r\n\t' }) }).toEqual({
+      Name: 'abc',
+      Body: 'a\r\n\t',
+    });
+    expect(refusal(() => readParams(KeyValue, { Name: 'a-b' })).message).toBe(
+      'Invalid parameter Name: must be lower-case letters',
+    );
+    expect(refusal(() => readParams(KeyValue, { Name: 'A'.repeat(7) })).message).toBe(
+      'Invalid parameter Name: must be at most 6 characters',
+    );
+  });
+
+  it('counts the characters of text as PostgreSQL does (code points), and takes only storable text', () => {
+    expect(readParams(KeyValue, { Body: '🚗🚗🚗🚗' }).Body).toBe('🚗🚗🚗🚗');
+    for (const [body, why] of [
+      ['🚗🚗🚗🚗🚗', 'must be at most 4 characters'],
+      ['a\u0000b', 'must not contain NUL characters or unpaired surrogates'],
+      ['a\uD800', 'must not contain NUL characters or unpaired surrogates'],
+    ]) {
+      expect(refusal(() => readParams(KeyValue, { Body: body })).message).toBe(
+        `Invalid parameter Body: ${why}`,
+      );
+    }
   });
 
   it('names the first refused parameter, in the order declared', () => {

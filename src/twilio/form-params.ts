@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import 'reflect-metadata';
-import { PRINTABLE_TEXT } from '../common/validation/storable-text';
+import { PRINTABLE_TEXT, STORABLE_TEXT } from '../common/validation/storable-text';
 import type { FormParams } from './form-encoding';
 import { looksLikeSid } from './sid';
 import { parseTwilioDate } from './twilio-date';
@@ -65,10 +65,45 @@ const text = (raw: string, maxLength: number, code: number) => {
   return raw;
 };
 
-/** Text without control characters, at most `maxLength` characters (else `code`, 20001 by default). */
-export const StringParam = (options: ParamOptions & { maxLength: number; code?: number }) =>
+/** A rule on the characters of a string parameter, and how its refusal reads (`must ...`). */
+export interface StringPattern {
+  regexp: RegExp;
+  why: string;
+}
+
+/**
+ * Text without control characters, at most `maxLength` characters (else `code`, 20001 by
+ * default), and of `pattern` when given (checked last: an over-long value is told its limit).
+ */
+export const StringParam = (
+  options: ParamOptions & { maxLength: number; code?: number; pattern?: StringPattern },
+) =>
   param(
-    once((raw) => text(raw, options.maxLength, options.code ?? 20001)),
+    once((raw) => {
+      const value = text(raw, options.maxLength, options.code ?? 20001);
+      const { pattern } = options;
+      if (value instanceof Refusal || !pattern || pattern.regexp.test(value)) return value;
+      return new Refusal(pattern.why, options.code);
+    }),
+    { type: String, maxLength: options.maxLength, pattern: options.pattern?.regexp.source },
+    options,
+  );
+
+/**
+ * Text kept exactly as sent, line breaks and tabs included (a certificate, a JSON document): any
+ * text PostgreSQL can store, at most `maxLength` characters, counted as PostgreSQL counts them
+ * (code points: an emoji is one).
+ */
+export const TextParam = (options: ParamOptions & { maxLength: number }) =>
+  param(
+    once((raw) => {
+      if (!STORABLE_TEXT.test(raw)) {
+        return new Refusal('must not contain NUL characters or unpaired surrogates');
+      }
+      return [...raw].length > options.maxLength
+        ? new Refusal(`must be at most ${options.maxLength} characters`)
+        : raw;
+    }),
     { type: String, maxLength: options.maxLength },
     options,
   );

@@ -1,4 +1,4 @@
-import { isSid, looksLikeSid, newSid, resourceAddress } from './sid';
+import { canonicalSid, isSid, looksLikeSid, newSid, resourceAddress } from './sid';
 
 describe('SIDs', () => {
   it('are the prefix and 32 lowercase hex digits, a new one each time', () => {
@@ -15,6 +15,15 @@ describe('SIDs', () => {
     expect(isSid('DE', `${sid}0`)).toBe(false);
     expect(isSid('DE', sid.slice(0, 33))).toBe(false);
     expect(isSid('DE', `DE${'g'.repeat(32)}`)).toBe(false);
+  });
+
+  it('are written in their canonical form, lower-case hex, or not at all', () => {
+    const sid = newSid('KA');
+    expect(canonicalSid('KA', sid)).toBe(sid);
+    expect(canonicalSid('KA', `KA${sid.slice(2).toUpperCase()}`)).toBe(sid);
+    expect(canonicalSid('KA', sid.toLowerCase())).toBeUndefined();
+    expect(canonicalSid('UV', sid)).toBeUndefined();
+    expect(canonicalSid('KA', 'my-app')).toBeUndefined();
   });
 
   it('tells names in the shape of any SID from other names', () => {

@@ -16,6 +16,11 @@ export function isSid(prefix: string, value: string): boolean {
   );
 }
 
+/** A SID of `prefix` as SIDs are made (its hex digits in lower case); undefined for anything else. */
+export function canonicalSid(prefix: string, value: string): string | undefined {
+  return isSid(prefix, value) ? `${prefix}${value.slice(2).toLowerCase()}` : undefined;
+}
+
 /** Whether `value` has the shape of any SID: two capital letters and 32 hex digits. */
 export function looksLikeSid(value: string): boolean {
   return /^[A-Z]{2}[0-9a-fA-F]{32}$/.test(value);
@@ -35,7 +40,8 @@ export function resourceAddress(
   value: string,
   maxNameLength: number,
 ): ResourceAddress | undefined {
-  if (isSid(prefix, value)) return { sid: `${prefix}${value.slice(2).toLowerCase()}` };
+  const sid = canonicalSid(prefix, value);
+  if (sid) return { sid };
   if (value === '' || value.length > maxNameLength || !PRINTABLE_TEXT.test(value)) return undefined;
   return { uniqueName: value };
 }

@@ -33,10 +33,13 @@ class TwilioErrorResponse {
  * A controller of a Twilio-compatible API: HTTP Basic with the tenant's Account SID and auth
  * token, then its form body read (never before), errors in Twilio's format, and the OpenAPI
  * description of both. One decorator on the controller class.
+ *
+ * `formBody: false` for a controller whose routes read a body of another format themselves,
+ * after the guards (an interceptor), as the Microvisor upload reads its multipart bundle.
  */
-export const TwilioApi = () =>
+export const TwilioApi = ({ formBody = true }: { formBody?: boolean } = {}) =>
   applyDecorators(
-    TwilioAuth(FormBodyGuard),
+    formBody ? TwilioAuth(FormBodyGuard) : TwilioAuth(),
     UseFilters(TwilioExceptionFilter),
     ApiDefaultResponse({ description: "An error, in Twilio's format", type: TwilioErrorResponse }),
   );

@@ -47,6 +47,11 @@ export class TwilioError extends Error {
     return new TwilioError(404, 20404, `The requested resource ${path} was not found`);
   }
 
+  /** 20409: the request conflicts with the resource's state (a name taken, a resource in use). */
+  static conflict(why: string): TwilioError {
+    return new TwilioError(409, 20409, `Conflict: ${why}`);
+  }
+
   /** 20007: PageSize over the maximum. */
   static pageSizeTooLarge(max: number): TwilioError {
     return new TwilioError(400, 20007, `Page size too large: PageSize must be at most ${max}`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { isConstraintViolation } from '../database/constraint-violation';
 import { keysetPage } from '../twilio/keyset-page';
 import type { Page, PageRequest } from '../twilio/paging';
 import { isSid, newSid } from '../twilio/sid';
@@ -16,12 +17,6 @@ import { RATE_PLAN_SID_PREFIX, ratePlanAddress } from './wireless-addresses';
 
 /** Twilio's code for an operation the account may not perform (33201 "Unauthorized"). */
 const NOT_PERMITTED = 33201;
-
-/** Whether `error` is PostgreSQL's violation (`sqlState`) of `constraint`. */
-const isViolation = (error: unknown, sqlState: string, constraint: string) =>
-  error instanceof QueryFailedError &&
-  (error.driverError as { code?: string; constraint?: string }).code === sqlState &&
-  (error.driverError as { constraint?: string }).constraint === constraint;
 
 /** A unique name already taken; a rate plan Sims still use (their foreign key restricts). */
 const UNIQUE_NAME_TAKEN = ['23505', 'wireless_rate_plans_tenant_id_unique_name_key'] as const;
@@ -65,7 +60,8 @@ export class RatePlansService {
       await this.ratePlans.insert(plan);
       return plan;
     } catch (error) {
-      if (isViolation(error, ...UNIQUE_NAME_TAKEN)) throw uniqueNameTaken(plan.uniqueName!);
+      if (isConstraintViolation(error, ...UNIQUE_NAME_TAKEN))
+        throw uniqueNameTaken(plan.uniqueName!);
       throw error;
     }
   }
@@ -104,7 +100,8 @@ export class RatePlansService {
     try {
       return await this.ratePlans.save(plan);
     } catch (error) {
-      if (isViolation(error, ...UNIQUE_NAME_TAKEN)) throw uniqueNameTaken(plan.uniqueName!);
+      if (isConstraintViolation(error, ...UNIQUE_NAME_TAKEN))
+        throw uniqueNameTaken(plan.uniqueName!);
       throw error;
     }
   }
@@ -116,7 +113,7 @@ export class RatePlansService {
       await this.ratePlans.delete({ tenantId, sid: plan.sid });
     } catch (error) {
       // The foreign key decides, not a count beforehand: a Sim assigned meanwhile is seen too.
-      if (!isViolation(error, ...USED_BY_SIMS)) throw error;
+      if (!isConstraintViolation(error, ...USED_BY_SIMS)) throw error;
       const count = await this.sims.countBy({ ratePlanSid: plan.sid });
       throw new TwilioError(
         400,

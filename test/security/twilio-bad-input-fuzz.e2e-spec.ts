@@ -3,9 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { TenantCredentials } from '../../src/auth/tenants.service';
 import { CommandEntity } from '../../src/wireless/entities/command.entity';
+import { buildBundle } from '../factories/bundle.factory';
+import { registerDevice, uploadApp } from '../factories/microvisor.factory';
 import { RatePlanEntity } from '../../src/wireless/entities/rate-plan.entity';
 import { SimEntity } from '../../src/wireless/entities/sim.entity';
-import { oddBasic, oddText, percentEncoded, type HeaderLine } from '../factories/bad-input.factory';
+import {
+  oddBasic,
+  oddBearer,
+  oddText,
+  percentEncoded,
+  type HeaderLine,
+} from '../factories/bad-input.factory';
 import { northboundCredentials } from '../factories/northbound.factory';
 import { createTenant, tenantIdOf } from '../factories/tenant.factory';
 import { insertActiveSim, insertSim } from '../factories/wireless.factory';
@@ -13,15 +21,19 @@ import { exchangeAll, type HttpAnswer, type HttpExchange } from '../utils/http-e
 import { listeningUrl } from '../utils/listening-url';
 import { seededRandom, type Random } from '../utils/prng';
 import { createTestApp, type TestApp } from '../utils/test-app';
-import { twilioAnswerProblems, twilioErrorProblems } from '../utils/twilio-schema';
+import {
+  twilioAnswerProblems,
+  twilioErrorProblems,
+  type TwilioProduct,
+} from '../utils/twilio-schema';
 
 /**
  * Bad input on every route of the Twilio-compatible APIs, seeded: form bodies with values of the
  * wrong type, past their range, out of their enum, 10 kB unique names, SID-shaped names, control
  * characters, broken percent-escapes, parameters given twice, other media types and bytes that
- * are not UTF-8; odd SIDs and names in paths, odd paging, odd credentials. Whatever comes in, the
- * answer is never a 5xx, a 4xx is always Twilio's error body, a 2xx is what the spec says, and
- * nothing is created, changed or deleted (a Sim update's form always carries a defect, the
+ * are not UTF-8; odd SIDs, names and keys in paths, odd paging, odd credentials. Whatever comes
+ * in, the answer is never a 5xx, a 4xx is always Twilio's error body, a 2xx is what the spec says,
+ * and nothing is created, changed or deleted (a Sim update's form always carries a defect, the
  * writer's Sims are `new` on no rate plan, and only other accounts' Sims are asked to be deleted).
  *
  * CI runs the default seed; `FUZZ_SEED=<integer>` draws another run, and a failure names its seed.
@@ -35,6 +47,11 @@ const RATE_PLANS = '/wireless/v1/RatePlans';
 const SIMS = '/wireless/v1/Sims';
 const COMMANDS = '/wireless/v1/Commands';
 const USAGE_RECORDS = '/wireless/v1/UsageRecords';
+const MICROVISOR = '/microvisor/v1';
+const APPS = `${MICROVISOR}/Apps`;
+const DEVICES = `${MICROVISOR}/Devices`;
+const UPLOAD = '/microvisor-upload/v1/Apps';
+const DEVICE_SIDE = '/microvisor/device/v1';
 const FORM_TYPE: HeaderLine = ['Content-Type', 'application/x-www-form-urlencoded'];
 
 interface Plan {
@@ -63,6 +80,25 @@ interface Fixtures {
   writerCommands: string[];
   otherCommands: string[];
   otherSims: Sim[];
+  /** Microvisor devices: the writer's (its SID and unique name), and the other account's SID. */
+  writerDevice: { sid: string; uniqueName: string };
+  otherDevice: string;
+  /**
+   * Microvisor Apps and Devices: the writer's tracker, targeted at `targetApp` (which therefore
+   * cannot be deleted), an App of the writer's that no Device targets (never sent a DELETE), the
+   * other account's tracker and its target, and a valid bundle for uploads refused otherwise.
+   */
+  tracker: { sid: string; uniqueName: string; credential: string };
+  targetApp: NamedSid;
+  spareApp: NamedSid;
+  otherTracker: { sid: string; credential: string };
+  otherApp: NamedSid;
+  bundle: Buffer;
+}
+
+interface NamedSid {
+  sid: string;
+  uniqueName: string;
 }
 
 interface Draft {
@@ -78,6 +114,8 @@ interface FuzzRoute {
   /** As the OpenAPI document names it. */
   path: string;
   requests: number;
+  /** Who the requests authenticate as: the writer's account (Basic), or a Microvisor Device. */
+  auth?: 'device';
   draw(random: Random, fx: Fixtures): Draft;
 }
 
@@ -97,6 +135,11 @@ const RATE_PLAN_PARAMS = [
   'UniqueName',
   'InternationalRoaming',
 ];
+const SETTING_PARAMS = ['Key', 'Value'];
+/** Keys of the writer's configs and secrets, of its account and of its device. */
+const WRITER_KEYS = ['alpha', 'beta.2_x-Y'];
+/** Keys of the other account's: the writer has none of them. */
+const OTHER_KEYS = ['others-only'];
 const COMMAND_PARAMS = [
   'Command',
   'Sim',
@@ -123,6 +166,11 @@ const VALID: Record<string, string[]> = {
   DeliveryReceiptRequested: ['true', 'false'],
   CallbackUrl: ['https://example.com/commands'],
   CallbackMethod: ['GET', 'POST'],
+  Key: ['fuzz-new', 'K.1_x-Y'],
+  Value: ['value', 'multi\nline', 'été 🚗', ''],
+  TargetApp: ['spare app'],
+  LoggingEnabled: ['true', 'false'],
+  RestartApp: ['true', 'false'],
 };
 
 /** Values each parameter must refuse, as text (encoded when sent). */
@@ -172,6 +220,11 @@ const REFUSED: Record<string, string[]> = {
     `https://${'a'.repeat(2048)}.example`,
   ],
   CallbackMethod: ['', 'PUT', 'get', 'HEAD'],
+  Key: ['', 'k'.repeat(101), 'k'.repeat(10_240), 'a b', 'a/b', '.hidden', '..', 'clé', 'a\u0000b'],
+  Value: ['v'.repeat(4097), '🚗'.repeat(4097), 'v'.repeat(10_240), 'a\u0000b'],
+  TargetApp: ['', 't'.repeat(65), 't'.repeat(10_240), 'no-such-app', `KA${hex32()}`, 'a\u0000b'],
+  LoggingEnabled: ['yes', '1', '', 'TRUE ', 'true\u0000'],
+  RestartApp: ['yes', '0', '', 'on'],
 };
 
 const METHODS = ['CallbackMethod', 'CommandsCallbackMethod', 'SmsMethod', 'VoiceMethod'];
@@ -341,6 +394,11 @@ const repeatedRoamingService: Defect = () => ({
   ],
 });
 
+const takenKey: Defect = (random) => ({
+  label: 'a key the owner has',
+  pairs: [['Key', encode(random.pick(WRITER_KEYS))]],
+});
+
 function shuffle<T>(random: Random, items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = random.int(i + 1);
@@ -457,6 +515,176 @@ function foreignSim(random: Random, fx: Fixtures): { label: string; value: strin
   ]);
 }
 
+/** Whose settings a path names: the writer's account or device, or a device of no one's reach. */
+function settingsOwner(
+  random: Random,
+  fx: Fixtures,
+  device: boolean,
+): { label: string; path: string; own: boolean } {
+  if (!device) return { label: 'account', path: MICROVISOR, own: true };
+  const { sid, uniqueName } = fx.writerDevice;
+  const drawn = random.pick([
+    { label: 'own device SID', value: sid, own: true },
+    { label: 'own device SID, upper case', value: `UV${sid.slice(2).toUpperCase()}`, own: true },
+    { label: 'own device name', value: percentEncoded(uniqueName), own: true },
+    { label: "the other account's device", value: fx.otherDevice, own: false },
+    { label: 'an unknown device SID', value: `UV${hex32()}`, own: false },
+    { label: 'an App SID', value: `KA${hex32()}`, own: false },
+    { label: '10 kB device name', value: 'n'.repeat(10_240), own: false },
+    { ...oddButWellFormed(random), own: false },
+  ]);
+  return { label: drawn.label, path: `${MICROVISOR}/Devices/${drawn.value}`, own: drawn.own };
+}
+
+/** A key segment naming none of the owner's settings. */
+function foreignKey(random: Random): { label: string; value: string } {
+  return random.pick([
+    { label: "the other account's key", value: random.pick(OTHER_KEYS) },
+    { label: 'an unknown key', value: `none-${hex32()}` },
+    { label: 'a key of dots', value: '..' },
+    // Short enough beside a 10 kB device name for the request line to stay within Node's limit.
+    { label: '1 kB key', value: 'k'.repeat(1_000) },
+    oddButWellFormed(random),
+  ]);
+}
+
+/**
+ * The five routes of one kind of Microvisor setting (`Configs` or `Secrets`, of the account or
+ * of a device): writes that are all refused, reads of own and foreign keys.
+ */
+function settingRoutes(collection: 'Configs' | 'Secrets', device: boolean): FuzzRoute[] {
+  const list = `${MICROVISOR}${device ? '/Devices/{DeviceSid}' : ''}/${collection}`;
+  const target = (owner: { path: string }, key?: string) =>
+    `${owner.path}/${collection}${key === undefined ? '' : `/${key}`}`;
+  return [
+    {
+      method: 'POST',
+      path: list,
+      requests: 30,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        const form = refusedForm(random, fx, SETTING_PARAMS, [
+          refusedValue,
+          refusedValue,
+          givenTwice,
+          brokenEscape,
+          takenKey,
+        ]);
+        return {
+          ...form,
+          label: `${owner.label}; ${form.label}`,
+          method: 'POST',
+          target: target(owner),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: list,
+      requests: 20,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        const query = listQuery(random, target(owner), PAGING);
+        return { ...query, label: `${owner.label}; ${query.label}` };
+      },
+    },
+    {
+      method: 'GET',
+      path: `${list}/{Key}`,
+      requests: 20,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        const key = random.chance(0.5)
+          ? { label: 'own key', value: random.pick(WRITER_KEYS) }
+          : foreignKey(random);
+        return {
+          label: `${owner.label}; ${key.label}`,
+          method: 'GET',
+          target: target(owner, key.value),
+          headers: [],
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${list}/{Key}`,
+      requests: 25,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        const key = random.chance(0.7)
+          ? { label: 'own key', value: random.pick(WRITER_KEYS) }
+          : foreignKey(random);
+        // An own key of an own owner is refused for its form alone; any other for its path.
+        const form = refusedForm(random, fx, ['Value'], [refusedValue, givenTwice, brokenEscape]);
+        return {
+          ...form,
+          label: `${owner.label}; ${key.label}; ${form.label}`,
+          method: 'POST',
+          target: target(owner, key.value),
+        };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${list}/{Key}`,
+      requests: 15,
+      draw: (random, fx) => {
+        const owner = settingsOwner(random, fx, device);
+        // An own owner's own key would be deleted: only keys it does not have, or others' owners.
+        const key =
+          owner.own || random.chance(0.5)
+            ? foreignKey(random)
+            : { label: 'own key', value: random.pick(WRITER_KEYS) };
+        return {
+          label: `${owner.label}; ${key.label}`,
+          method: 'DELETE',
+          target: target(owner, key.value),
+          headers: [],
+        };
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Microvisor Apps, Devices, uploads and the device side
+// ---------------------------------------------------------------------------------------------
+
+const DEVICE_PARAMS = ['UniqueName', 'TargetApp', 'LoggingEnabled', 'RestartApp'];
+
+const takenDeviceName: Defect = (_random, fx) => ({
+  label: "another Device's unique name",
+  pairs: [['UniqueName', encode(fx.writerDevice.uniqueName)]],
+});
+
+const othersApp: Defect = (_random, fx) => ({
+  label: "the other account's App as TargetApp",
+  pairs: [['TargetApp', encode(fx.otherApp.sid)]],
+});
+
+/** A path segment naming an App of the writer's (`spare`: one no Device targets). */
+function ownApp(random: Random, fx: Fixtures, spare = random.chance(0.5)) {
+  const app = spare ? fx.spareApp : fx.targetApp;
+  const which = spare ? 'spare App' : 'target App';
+  return random.pick([
+    { label: `own ${which} SID`, value: app.sid },
+    { label: `own ${which} SID, upper case`, value: `KA${app.sid.slice(2).toUpperCase()}` },
+    { label: `own ${which} name`, value: percentEncoded(app.uniqueName) },
+  ]);
+}
+
+/** A path segment naming no App of the writer's. */
+function foreignApp(random: Random, fx: Fixtures): { label: string; value: string } {
+  return random.pick([
+    { label: "the other account's App SID", value: fx.otherApp.sid },
+    { label: "the other account's App name", value: percentEncoded(fx.otherApp.uniqueName) },
+    { label: 'an unknown App SID', value: `KA${hex32()}` },
+    { label: 'a Device SID', value: fx.tracker.sid },
+    { label: '10 kB name', value: 'n'.repeat(10_240) },
+    oddButWellFormed(random),
+  ]);
+}
+
 function ownSim(random: Random, fx: Fixtures): { label: string; value: string; plan: Plan } {
   const sim = random.pick(fx.bareSims);
   return random.chance(0.5)
@@ -472,6 +700,323 @@ const SIM_FILTERS: Record<string, { valid: string[]; odd: string[] }> = {
   EId: { valid: ['89034011560010000000000000000121'], odd: ['e'.repeat(65)] },
   SimRegistrationCode: { valid: ['REG-1'], odd: ['s'.repeat(65), 'a%1Bb'] },
 };
+function ownTracker(random: Random, fx: Fixtures): { label: string; value: string } {
+  const { sid, uniqueName } = fx.tracker;
+  return random.pick([
+    { label: 'own Device SID', value: sid },
+    { label: 'own Device SID, upper case', value: `UV${sid.slice(2).toUpperCase()}` },
+    { label: 'own Device name', value: percentEncoded(uniqueName) },
+  ]);
+}
+
+function foreignTracker(random: Random, fx: Fixtures): { label: string; value: string } {
+  return random.pick([
+    { label: "the other account's Device", value: fx.otherTracker.sid },
+    { label: 'an unknown Device SID', value: `UV${hex32()}` },
+    { label: 'an App SID', value: fx.targetApp.sid },
+    { label: '10 kB name', value: 'n'.repeat(10_240) },
+    oddButWellFormed(random),
+  ]);
+}
+
+const MULTIPART_BOUNDARY = 'fuzz-boundary-7MA4YWxk';
+
+interface Part {
+  name: string;
+  filename?: string;
+  content: Buffer | string;
+}
+
+function multipart(parts: Part[], boundary = MULTIPART_BOUNDARY): Buffer {
+  return Buffer.concat([
+    ...parts.flatMap((part) => [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"` +
+          (part.filename === undefined ? '' : `; filename="${part.filename}"`) +
+          '\r\n\r\n',
+      ),
+      Buffer.from(part.content),
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+}
+
+const MULTIPART_TYPE: HeaderLine = [
+  'Content-Type',
+  `multipart/form-data; boundary=${MULTIPART_BOUNDARY}`,
+];
+
+/** A bundle part of the fixture's valid bundle. */
+const bundlePart = (fx: Fixtures): Part => ({
+  name: 'File',
+  filename: 'app.zip',
+  content: fx.bundle,
+});
+
+/** An upload every account must refuse: a bad bundle, a bad name beside a good one, a bad body. */
+function refusedUpload(random: Random, fx: Fixtures): Pick<Draft, 'label' | 'headers' | 'body'> {
+  const corrupt = Buffer.from(fx.bundle);
+  corrupt[corrupt.length >> 1] ^= 0xff;
+  const drawn = random.pick<
+    { label: string; parts: Part[] } | { label: string; raw: Draft['body']; type: HeaderLine }
+  >([
+    {
+      label: 'a File that is no zip',
+      parts: [{ name: 'File', filename: 'a.zip', content: oddText(random).value }],
+    },
+    { label: 'an empty File', parts: [{ name: 'File', filename: 'a.zip', content: '' }] },
+    { label: 'a corrupt zip', parts: [{ name: 'File', filename: 'a.zip', content: corrupt }] },
+    {
+      label: 'a zip cut short',
+      parts: [{ name: 'File', filename: 'a.zip', content: fx.bundle.subarray(0, 40) }],
+    },
+    { label: 'no File', parts: [{ name: 'UniqueName', content: 'no-file' }] },
+    { label: 'File as a text field', parts: [{ name: 'File', content: 'PK' }] },
+    { label: 'two Files', parts: [bundlePart(fx), bundlePart(fx)] },
+    {
+      label: 'a refused UniqueName',
+      parts: [bundlePart(fx), { name: 'UniqueName', content: random.pick(REFUSED.UniqueName) }],
+    },
+    {
+      label: 'a UniqueName another App has',
+      parts: [bundlePart(fx), { name: 'UniqueName', content: fx.spareApp.uniqueName }],
+    },
+    {
+      label: 'UniqueName twice',
+      parts: [
+        bundlePart(fx),
+        { name: 'UniqueName', content: 'a' },
+        { name: 'UniqueName', content: 'b' },
+      ],
+    },
+    {
+      label: 'a bracketed field',
+      parts: [bundlePart(fx), { name: 'UniqueName[x]', content: 'nested' }],
+    },
+    {
+      label: '5 kB field',
+      parts: [bundlePart(fx), { name: 'UniqueName', content: 'u'.repeat(5000) }],
+    },
+    {
+      label: 'the body cut short',
+      raw: multipart([bundlePart(fx)]).subarray(0, 200),
+      type: MULTIPART_TYPE,
+    },
+    {
+      label: 'no boundary in the media type',
+      raw: multipart([bundlePart(fx)]),
+      type: ['Content-Type', 'multipart/form-data'],
+    },
+    {
+      label: 'a form body',
+      raw: Buffer.from('UniqueName=x&File=PK'),
+      type: FORM_TYPE,
+    },
+    {
+      label: 'the zip as the body',
+      raw: fx.bundle,
+      type: ['Content-Type', 'application/zip'],
+    },
+  ]);
+  if ('parts' in drawn) {
+    return { label: drawn.label, headers: [MULTIPART_TYPE], body: multipart(drawn.parts) };
+  }
+  return { label: drawn.label, headers: [drawn.type], body: drawn.raw };
+}
+
+/** A check-in every Device's report must be refused for (so none changes a Device). */
+function refusedCheckIn(random: Random): Pick<Draft, 'label' | 'headers' | 'body'> {
+  const JSON_TYPE: HeaderLine = ['Content-Type', 'application/json'];
+  const json = (label: string, value: unknown) => ({ label, text: JSON.stringify(value) });
+  const drawn = random.pick([
+    json('reported_app_sid a Device SID', { reported_app_sid: `UV${hex32()}` }),
+    json('reported_app_sid too short', { reported_app_sid: `KA${hex32().slice(1)}` }),
+    json('reported_app_sid empty', { reported_app_sid: '' }),
+    json('reported_app_sid a number', { reported_app_sid: 7 }),
+    json('reported_app_sid an object', { reported_app_sid: {} }),
+    json('no reported_app_sid', { update_error_code: 0 }),
+    json('a negative code', { reported_app_sid: null, update_error_code: -1 }),
+    json('a fractional code', { reported_app_sid: null, update_error_code: 0.5 }),
+    json('a code as text', { reported_app_sid: null, update_error_code: '0' }),
+    json('a code past int32', { reported_app_sid: null, update_error_code: 2 ** 31 }),
+    json('a null code', { reported_app_sid: null, update_error_code: null }),
+    json('an array', [{ reported_app_sid: null }]),
+    json('a string', 'check-in'),
+    { label: 'a huge number', text: '{"reported_app_sid":null,"update_error_code":1e400}' },
+    { label: 'broken JSON', text: '{"reported_app_sid":' },
+    { label: 'JSON null', text: 'null' },
+    { label: 'no body', text: '' },
+  ]);
+  const way = random.int(8);
+  if (way === 0) {
+    return {
+      label: `${drawn.label}; as a form`,
+      headers: [FORM_TYPE],
+      body: Buffer.from('reported_app_sid=&update_error_code=0'),
+    };
+  }
+  if (way === 1) {
+    return {
+      label: `${drawn.label}; gzip`,
+      headers: [JSON_TYPE, ['Content-Encoding', 'gzip']],
+      body: gzipSync(drawn.text),
+    };
+  }
+  if (way === 2) {
+    return {
+      label: 'bytes that are not UTF-8',
+      headers: [JSON_TYPE],
+      body: Buffer.concat([
+        Buffer.from('{"reported_app_sid":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+    };
+  }
+  return { label: drawn.label, headers: [JSON_TYPE], body: Buffer.from(drawn.text) };
+}
+
+/** What the device side's requests authenticate with: the writer's tracker mostly. */
+function deviceCredentials(random: Random, fx: Fixtures, othersToo: boolean) {
+  const bearer = (credential: string): HeaderLine => ['Authorization', `Bearer ${credential}`];
+  if (!random.chance(0.2)) return { headers: [bearer(fx.tracker.credential)] };
+  const odd = random.pick<{ label: string; headers: HeaderLine[] }>([
+    ...(othersToo
+      ? [{ label: "the other account's Device", headers: [bearer(fx.otherTracker.credential)] }]
+      : []),
+    { label: 'no credentials', headers: [] },
+    { label: "the account's Basic", headers: [basic(fx.writer.accountSid, fx.writer.authToken)] },
+    { label: 'a credential with a suffix', headers: [bearer(`${fx.tracker.credential}x`)] },
+    {
+      label: 'odd Bearer',
+      headers: [['Authorization', oddBearer(random, fx.tracker.credential, ['x.y.z']).value]],
+    },
+  ]);
+  return { label: `credentials: ${odd.label}`, headers: odd.headers };
+}
+
+function microvisorRoutes(): FuzzRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: APPS,
+      requests: 20,
+      draw: (random) => listQuery(random, APPS, PAGING),
+    },
+    ...(['{Sid}', '{AppSid}/Manifest'] as const).map((tail): FuzzRoute => ({
+      method: 'GET',
+      path: `${APPS}/${tail}`,
+      requests: 20,
+      draw: (random, fx) => {
+        const app = random.chance(0.4) ? ownApp(random, fx) : foreignApp(random, fx);
+        return {
+          label: app.label,
+          method: 'GET',
+          target: `${APPS}/${app.value}${tail === '{Sid}' ? '' : '/Manifest'}`,
+          headers: [],
+        };
+      },
+    })),
+    {
+      method: 'DELETE',
+      path: `${APPS}/{Sid}`,
+      requests: 20,
+      draw: (random, fx) => {
+        // Only the App a Device targets (refused), never the spare one (it would go).
+        const app = random.chance(0.3) ? ownApp(random, fx, false) : foreignApp(random, fx);
+        return { label: app.label, method: 'DELETE', target: `${APPS}/${app.value}`, headers: [] };
+      },
+    },
+    {
+      method: 'POST',
+      path: UPLOAD,
+      requests: 40,
+      draw: (random, fx) => ({ method: 'POST', target: UPLOAD, ...refusedUpload(random, fx) }),
+    },
+    {
+      method: 'GET',
+      path: DEVICES,
+      requests: 20,
+      draw: (random) => listQuery(random, DEVICES, PAGING),
+    },
+    {
+      method: 'GET',
+      path: `${DEVICES}/{Sid}`,
+      requests: 20,
+      draw: (random, fx) => {
+        const device = random.chance(0.4) ? ownTracker(random, fx) : foreignTracker(random, fx);
+        return {
+          label: device.label,
+          method: 'GET',
+          target: `${DEVICES}/${device.value}`,
+          headers: [],
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${DEVICES}/{Sid}`,
+      requests: 50,
+      draw: (random, fx) => {
+        const device = random.chance(0.8) ? ownTracker(random, fx) : foreignTracker(random, fx);
+        const form = refusedForm(random, fx, DEVICE_PARAMS, [
+          refusedValue,
+          refusedValue,
+          refusedValue,
+          givenTwice,
+          brokenEscape,
+          takenDeviceName,
+          othersApp,
+        ]);
+        return {
+          ...form,
+          label: `${device.label}; ${form.label}`,
+          method: 'POST',
+          target: `${DEVICES}/${device.value}`,
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${DEVICE_SIDE}/check-in`,
+      requests: 40,
+      auth: 'device',
+      draw: (random) => ({
+        method: 'POST',
+        target: `${DEVICE_SIDE}/check-in`,
+        ...refusedCheckIn(random),
+      }),
+    },
+    {
+      method: 'GET',
+      path: `${DEVICE_SIDE}/apps/{Sid}/bundle`,
+      requests: 30,
+      auth: 'device',
+      draw: (random, fx) => {
+        const app = random.pick([
+          { label: 'own target', value: fx.targetApp.sid },
+          {
+            label: 'own target, upper case',
+            value: `KA${fx.targetApp.sid.slice(2).toUpperCase()}`,
+          },
+          { label: 'an App of the account no Device targets', value: fx.spareApp.sid },
+          { label: 'its target by unique name', value: percentEncoded(fx.targetApp.uniqueName) },
+          { label: "the other account's Device's target", value: fx.otherApp.sid },
+          { label: 'an unknown App SID', value: `KA${hex32()}` },
+          { label: '10 kB name', value: 'n'.repeat(10_240) },
+          oddButWellFormed(random),
+        ]);
+        return {
+          label: app.label,
+          method: 'GET',
+          target: `${DEVICE_SIDE}/apps/${app.value}/bundle`,
+          headers: [],
+        };
+      },
+    },
+  ];
+}
 
 const PAGING: Record<string, { valid: string[]; odd: string[] }> = {
   PageSize: {
@@ -789,6 +1334,11 @@ const ROUTES: FuzzRoute[] = [
       };
     },
   },
+  ...settingRoutes('Configs', false),
+  ...settingRoutes('Secrets', false),
+  ...settingRoutes('Configs', true),
+  ...settingRoutes('Secrets', true),
+  ...microvisorRoutes(),
 ];
 
 const basic = (user: string, password: string): HeaderLine => [
@@ -824,7 +1374,11 @@ function drawCases(random: Random, fx: Fixtures): FuzzCase[] {
   for (const route of ROUTES) {
     for (let i = 0; i < route.requests; i++) {
       const draft = route.draw(random, fx);
-      const auth = credentials(random, fx);
+      // The bundle route answers a valid credential: the other account's Device would be a 200.
+      const auth =
+        route.auth === 'device'
+          ? deviceCredentials(random, fx, route.method === 'POST')
+          : credentials(random, fx);
       cases.push({
         index: cases.length,
         route,
@@ -849,6 +1403,10 @@ const describeOutcome = ({ fuzzCase: c, answer, error }: Outcome) =>
   `#${c.index} ${c.method} ${JSON.stringify(c.target.slice(0, 200))} [${c.label}] → ` +
   (answer ? `${answer.status} ${answer.body.slice(0, 240)}` : `no answer: ${error}`);
 
+/** The Twilio product a request target is under. */
+const productOf = (target: string): TwilioProduct =>
+  target.startsWith(`${MICROVISOR}/`) ? 'microvisor' : 'wireless';
+
 const parsed = (answer: HttpAnswer): unknown => {
   try {
     return answer.body === '' ? '' : (JSON.parse(answer.body) as unknown);
@@ -867,6 +1425,33 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
   const errorsLogged: unknown[][] = [];
 
   let commandsBefore: unknown[];
+  let settingsBefore: unknown[];
+  let microvisorBefore: unknown[];
+
+  /** Every App (its bundle by digest) and every Device, credential hash and update state included. */
+  const allAppsAndDevices = () =>
+    Promise.all([
+      testApp.dataSource.query(
+        `SELECT sid, tenant_id, unique_name, hash, manifest, md5(bundle) AS bundle_md5,
+                created_at, updated_at
+           FROM microvisor_apps ORDER BY sid`,
+      ),
+      testApp.dataSource.query(`SELECT * FROM microvisor_devices ORDER BY sid`),
+    ]);
+
+  const SETTING_TABLES = [
+    'microvisor_account_configs',
+    'microvisor_account_secrets',
+    'microvisor_device_configs',
+    'microvisor_device_secrets',
+  ];
+  /** Every row of the four tables, sealed values and times included. */
+  const allSettings = () =>
+    Promise.all(
+      SETTING_TABLES.map((table) =>
+        testApp.dataSource.query(`SELECT * FROM ${table} ORDER BY tenant_id, key`),
+      ),
+    );
 
   const allPlans = () =>
     testApp.dataSource.getRepository(RatePlanEntity).find({ order: { sid: 'ASC' } });
@@ -937,6 +1522,51 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       }
       return sids;
     };
+    // A Microvisor device each, and configs and secrets of each account and of its device, under
+    // keys the other has none of.
+    const writerDevice = {
+      ...(await registerDevice(testApp, writer, 'fuzz device')),
+      uniqueName: 'fuzz device',
+    };
+    const otherDevice = await registerDevice(testApp, other, 'others-device');
+    const createSettings = async (tenant: TenantCredentials, device: string, keys: string[]) => {
+      for (const owner of ['', `/Devices/${device}`]) {
+        for (const collection of ['Configs', 'Secrets']) {
+          for (const key of keys) {
+            await testApp.http
+              .post(`${MICROVISOR}${owner}/${collection}`)
+              .auth(tenant.accountSid, tenant.authToken)
+              .type('form')
+              .send({ Key: key, Value: `seeded ${key}` })
+              .expect(201);
+          }
+        }
+      }
+    };
+    await createSettings(writer, writerDevice.sid, WRITER_KEYS);
+    await createSettings(other, otherDevice.sid, OTHER_KEYS);
+    // Microvisor Apps and a tracker each, the tracker targeted at one of its account's Apps.
+    const bundle = await buildBundle([['app.bin', 'fuzz firmware']]);
+    const uploadNamed = async (tenant: TenantCredentials, uniqueName: string) => ({
+      sid: (await uploadApp(testApp, tenant, bundle, uniqueName)).sid,
+      uniqueName,
+    });
+    const targetApp = await uploadNamed(writer, 'target app');
+    const spareApp = await uploadNamed(writer, 'spare app');
+    const otherApp = await uploadNamed(other, 'others app');
+    const tracker = await registerDevice(testApp, writer, 'fuzz tracker');
+    const otherTracker = await registerDevice(testApp, other, 'others tracker');
+    for (const [tenant, device, app] of [
+      [writer, tracker, targetApp],
+      [other, otherTracker, otherApp],
+    ] as const) {
+      await testApp.http
+        .post(`${DEVICES}/${device.sid}`)
+        .auth(tenant.accountSid, tenant.authToken)
+        .type('form')
+        .send({ TargetApp: app.sid })
+        .expect(200);
+    }
     fx = {
       writer,
       writerPlans,
@@ -949,10 +1579,20 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       bareSims: await insertSims(writer, ['sim-a', 'sim b', 'sïm']),
       writerCommands: await createCommands(writer, 'fuzz-sim'),
       otherCommands: await createCommands(other, 'others-sim'),
+      writerDevice: { sid: writerDevice.sid, uniqueName: writerDevice.uniqueName },
+      otherDevice: otherDevice.sid,
+      tracker: { ...tracker, uniqueName: 'fuzz tracker' },
+      targetApp,
+      spareApp,
+      otherTracker,
+      otherApp,
+      bundle,
     };
     plansBefore = await allPlans();
     simsBefore = await allSims();
     commandsBefore = await allCommands();
+    settingsBefore = await allSettings();
+    microvisorBefore = await allAppsAndDevices();
 
     const cases = drawCases(seededRandom(SEED), fx);
     const logged = jest
@@ -981,7 +1621,7 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       paths: Record<string, Record<string, unknown>>;
     };
     const documented = Object.entries(document.paths)
-      .filter(([path]) => /^\/(wireless|microvisor)\//.test(path))
+      .filter(([path]) => /^\/(wireless|microvisor|microvisor-upload)\//.test(path))
       .flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       );
@@ -1022,9 +1662,12 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
   it('answers every success as the spec shapes it', () => {
     expectNone(
       outcomes
-        .filter(({ answer }) => answer && answer.status < 300)
+        .filter(
+          ({ fuzzCase, answer }) =>
+            answer && answer.status < 300 && !fuzzCase.target.startsWith(`${DEVICE_SIDE}/`),
+        )
         .flatMap((outcome) =>
-          twilioAnswerProblems('wireless', {
+          twilioAnswerProblems(productOf(outcome.fuzzCase.target), {
             method: outcome.fuzzCase.method,
             url: `${origin}${outcome.fuzzCase.target}`,
             status: outcome.answer!.status,
@@ -1064,7 +1707,39 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
       [`GET ${USAGE_RECORDS}`]: ['2xx', '4xx'],
       [`GET ${SIMS}/{SimSid}/UsageRecords`]: ['2xx', '4xx'],
       [`GET ${SIMS}/{SimSid}/DataSessions`]: ['2xx', '4xx'],
+      ...Object.fromEntries(
+        [
+          'Configs',
+          'Secrets',
+          'Devices/{DeviceSid}/Configs',
+          'Devices/{DeviceSid}/Secrets',
+        ].flatMap((list) => [
+          [`GET ${MICROVISOR}/${list}`, ['2xx', '4xx']],
+          [`GET ${MICROVISOR}/${list}/{Key}`, ['2xx', '4xx']],
+        ]),
+      ),
+      [`GET ${APPS}`]: ['2xx', '4xx'],
+      [`GET ${APPS}/{Sid}`]: ['2xx', '4xx'],
+      [`GET ${APPS}/{AppSid}/Manifest`]: ['2xx', '4xx'],
+      [`GET ${DEVICES}`]: ['2xx', '4xx'],
+      [`GET ${DEVICES}/{Sid}`]: ['2xx', '4xx'],
+      [`GET ${DEVICE_SIDE}/apps/{Sid}/bundle`]: ['2xx', '4xx'],
     });
+  });
+
+  it("lets a Device download its own target's bundle, and nothing else of the device side succeed", () => {
+    const own = new RegExp(`^${DEVICE_SIDE}/apps/${fx.targetApp.sid}/bundle$`, 'i');
+    expectNone(
+      outcomes
+        .filter(
+          ({ fuzzCase, answer }) =>
+            fuzzCase.target.startsWith(`${DEVICE_SIDE}/`) &&
+            answer &&
+            answer.status < 300 &&
+            !(own.test(fuzzCase.target) && !fuzzCase.label.includes('credentials:')),
+        )
+        .map(describeOutcome),
+    );
   });
 
   it('logs no error while serving them', () => {
@@ -1081,5 +1756,13 @@ describe(`bad input on every Twilio-compatible route (seeded fuzz, seed ${SEED})
 
   it("creates, changes and deletes no Command, the writer's or the other account's", async () => {
     expect(await allCommands()).toEqual(commandsBefore);
+  });
+
+  it("creates, changes and deletes no Microvisor config or secret, the writer's or the other account's", async () => {
+    expect(await allSettings()).toEqual(settingsBefore);
+  });
+
+  it("creates, changes and deletes no Microvisor App or Device, the writer's or the other account's", async () => {
+    expect(await allAppsAndDevices()).toEqual(microvisorBefore);
   });
 });

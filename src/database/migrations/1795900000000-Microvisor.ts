@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The Twilio-compatible Microvisor resources: devices (registered by an operator, each with its
  * own credential), the apps uploaded for them, and configs and secrets at account and device
  * level. Apps and devices are keyed by their SIDs; configs and secrets by their key, and listed in
- * key order.
+ * key order: byte order (`COLLATE "C"`), the same whatever the database's locale, on the primary
+ * key's index.
  */
 export class Microvisor1795900000000 implements MigrationInterface {
   name = 'Microvisor1795900000000';
@@ -59,7 +60,7 @@ export class Microvisor1795900000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE microvisor_account_configs (
         tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-        key varchar(100) NOT NULL,
+        key varchar(100) COLLATE "C" NOT NULL,
         value varchar(4096) NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
@@ -68,7 +69,7 @@ export class Microvisor1795900000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE microvisor_device_configs (
         device_sid char(34) NOT NULL REFERENCES microvisor_devices(sid) ON DELETE CASCADE,
-        key varchar(100) NOT NULL,
+        key varchar(100) COLLATE "C" NOT NULL,
         tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
         value varchar(4096) NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -79,7 +80,7 @@ export class Microvisor1795900000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE microvisor_account_secrets (
         tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
-        key varchar(100) NOT NULL,
+        key varchar(100) COLLATE "C" NOT NULL,
         value_sealed bytea NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         rotated_at timestamptz NOT NULL DEFAULT now(),
@@ -88,7 +89,7 @@ export class Microvisor1795900000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE microvisor_device_secrets (
         device_sid char(34) NOT NULL REFERENCES microvisor_devices(sid) ON DELETE CASCADE,
-        key varchar(100) NOT NULL,
+        key varchar(100) COLLATE "C" NOT NULL,
         tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
         value_sealed bytea NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),

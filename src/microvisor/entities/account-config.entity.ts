@@ -25,6 +25,7 @@ export class AccountConfigEntity {
   @PrimaryColumn({
     type: 'varchar',
     length: 100,
+    collation: 'C',
     primaryKeyConstraintName: 'microvisor_account_configs_pkey',
   })
   key!: string;

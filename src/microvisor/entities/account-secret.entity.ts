@@ -18,12 +18,16 @@ export class AccountSecretEntity {
   @PrimaryColumn({
     type: 'varchar',
     length: 100,
+    collation: 'C',
     primaryKeyConstraintName: 'microvisor_account_secrets_pkey',
   })
   key!: string;
 
-  /** AES-256-GCM under SECRETS_ENCRYPTION_KEY: never stored, logged or answered in clear. */
-  @Column({ name: 'value_sealed', type: 'bytea' })
+  /**
+   * AES-256-GCM under SECRETS_ENCRYPTION_KEY: never stored, logged or answered in clear. Selected
+   * only to open it for the device's check-in.
+   */
+  @Column({ name: 'value_sealed', type: 'bytea', select: false })
   valueSealed!: Buffer;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

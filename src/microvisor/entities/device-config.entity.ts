@@ -27,6 +27,7 @@ export class DeviceConfigEntity {
   @PrimaryColumn({
     type: 'varchar',
     length: 100,
+    collation: 'C',
     primaryKeyConstraintName: 'microvisor_device_configs_pkey',
   })
   key!: string;

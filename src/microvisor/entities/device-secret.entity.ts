@@ -20,6 +20,7 @@ export class DeviceSecretEntity {
   @PrimaryColumn({
     type: 'varchar',
     length: 100,
+    collation: 'C',
     primaryKeyConstraintName: 'microvisor_device_secrets_pkey',
   })
   key!: string;
@@ -31,8 +32,11 @@ export class DeviceSecretEntity {
   })
   tenantId!: string;
 
-  /** AES-256-GCM under SECRETS_ENCRYPTION_KEY: never stored, logged or answered in clear. */
-  @Column({ name: 'value_sealed', type: 'bytea' })
+  /**
+   * AES-256-GCM under SECRETS_ENCRYPTION_KEY: never stored, logged or answered in clear. Selected
+   * only to open it for the device's check-in.
+   */
+  @Column({ name: 'value_sealed', type: 'bytea', select: false })
   valueSealed!: Buffer;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

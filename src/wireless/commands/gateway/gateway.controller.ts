@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseFilters, UseGuards } fro
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { requestIdOf } from '../../../common/http/request-id';
+import { readJsonBody } from '../../../twilio/json-body';
 import { TwilioError } from '../../../twilio/twilio-error';
 import { TwilioExceptionFilter } from '../../../twilio/twilio-exception.filter';
 import type { CommandStatus } from '../../entities/command.entity';
@@ -10,7 +11,6 @@ import { CommandStatusService } from '../command-status.service';
 import { DeviceCommandsService } from '../device-commands.service';
 import { GatewayMessageDto } from './dto/gateway-message.dto';
 import { GatewayReceiptDto } from './dto/gateway-receipt.dto';
-import { readGatewayBody } from './gateway-body';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './gateway-signature';
 import { GatewaySignatureGuard } from './gateway-signature.guard';
 
@@ -44,7 +44,7 @@ export class GatewayController {
     @Body() body: unknown,
     @Req() request: Request,
   ): Promise<{ command_sid: string; status: CommandStatus }> {
-    const receipt = readGatewayBody(GatewayReceiptDto, body);
+    const receipt = readJsonBody(GatewayReceiptDto, body);
     const status = await this.status.receipt(
       receipt.command_sid,
       receipt.status,
@@ -64,7 +64,7 @@ export class GatewayController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ command_sid: string; sim_sid: string; status: CommandStatus }> {
-    const message = readGatewayBody(GatewayMessageDto, body);
+    const message = readJsonBody(GatewayMessageDto, body);
     const payload = payloadBytes(message.payload, message.command_mode);
     if (!Buffer.isBuffer(payload)) throw TwilioError.invalidParameter('payload', payload.problem);
     const outcome = await this.deviceCommands.receive({
