@@ -67,6 +67,9 @@ export const DEVICE_SECRETS: SettingKind = {
   entity: DeviceSecretEntity,
 };
 
+/** The kind's resource in a sentence: `config` or `secret`. */
+export const settingNoun = (kind: SettingKind): string => (kind.secret ? 'secret' : 'config');
+
 /** Whose settings a request names: the account's, or those of the device it addresses. */
 export interface SettingOwner {
   tenantId: string;

@@ -47,6 +47,7 @@ import {
   ACCOUNT_SECRETS,
   DEVICE_CONFIGS,
   DEVICE_SECRETS,
+  settingNoun,
   type SettingKind,
 } from './setting-kinds';
 import { SettingsService, type SettingsAddress } from './settings.service';
@@ -67,7 +68,7 @@ const KEY = ApiParam({ name: 'Key', description: 'The key of the config or secre
 function settingsController(kind: SettingKind, types: { item: Type; page: Type }): Type<object> {
   const device = kind.scope === 'device';
   const owner = device ? 'a device' : 'the account';
-  const what = kind.secret ? 'secret' : 'config';
+  const what = settingNoun(kind);
   const path = `${MICROVISOR_V1.slice(1)}${device ? '/Devices/:DeviceSid' : ''}/${kind.collection}`;
   const secretNote = kind.secret ? ' Its value is never answered, only when it was last set.' : '';
   const addressOf = (account: TwilioAccount, deviceSid: string | undefined): SettingsAddress => ({

@@ -13,6 +13,7 @@ import { isSettingKey } from './dto/setting.params';
 import { SecretSealer } from './secret-sealer';
 import {
   ownerColumns,
+  settingNoun,
   type SettingKind,
   type SettingOwner,
   type SettingRow,
@@ -31,8 +32,6 @@ function requestedPath({ kind, device }: SettingsAddress, key?: string): string 
   const owner = device === undefined ? '' : `/Devices/${device}`;
   return `${owner}/${kind.collection}${key === undefined ? '' : `/${key}`}`;
 }
-
-const noun = (kind: SettingKind) => (kind.secret ? 'secret' : 'config');
 
 /**
  * The configs and secrets of a tenant and of its devices, through the API: one implementation
@@ -70,7 +69,7 @@ export class SettingsService {
         throw new TwilioError(
           409,
           20409,
-          `A ${noun(kind)} with the key ${key} already exists for ${whose}: update it instead`,
+          `A ${settingNoun(kind)} with the key ${key} already exists for ${whose}: update it instead`,
         );
       }
       // The device was deleted since it was found.
