@@ -159,6 +159,20 @@ describe('README: the "First five minutes" walkthrough, pasted into a shell', ()
     expect(result.stdout).toContain('data: {"deviceId":"352093081234567","kind":"tracker"');
   });
 
+  it('creates a rate plan with the Account SID and auth token, and lists it', () => {
+    const created = result.stdout
+      .split('\n')
+      .find((line) => line.includes('"unique_name":"starter"'));
+    expect(JSON.parse(created ?? '{}')).toMatchObject({
+      sid: expect.stringMatching(/^WP[0-9a-f]{32}$/),
+      data_limit: 500,
+    });
+    const listed = result.stdout.split('\n').find((line) => line.includes('"rate_plans":'));
+    expect(JSON.parse(listed ?? '{}')).toMatchObject({
+      rate_plans: [expect.objectContaining({ unique_name: 'starter' })],
+    });
+  });
+
   it('logs every start-up line as JSON off a terminal, and a later start says where the credentials are', async () => {
     await stopServer(server);
     server = startServer(workDir, env);
