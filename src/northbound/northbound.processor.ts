@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { QueueConsumers } from '../queue/queue-consumers';
 import { QueueProcessor } from '../queue/queue.processor';
 import {
   NORTHBOUND_QUEUE,
@@ -19,6 +20,7 @@ export class NorthboundProcessor extends QueueProcessor<StoreTrackerMessageJob> 
     storage: TrackerMessageStorageService,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
+    consumers: QueueConsumers,
   ) {
     super(queue, {
       jobName: STORE_MESSAGE_JOB,
@@ -26,6 +28,7 @@ export class NorthboundProcessor extends QueueProcessor<StoreTrackerMessageJob> 
       writers: config.queue.writers,
       store: (jobs) => storage.store(jobs),
       metrics,
+      consumers,
     });
   }
 }

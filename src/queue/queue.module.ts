@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
 import type { AppConfig } from '../config/app-config';
 import { QueueConnections } from './queue-connections';
+import { QueueConsumers } from './queue-consumers';
 import { QueueMonitor } from './queue-monitor';
 
 /**
@@ -27,12 +28,13 @@ export class QueueModule {
         : [],
       providers: [
         QueueMonitor,
+        QueueConsumers,
         ...(url
           ? [{ provide: QueueConnections, useFactory: () => new QueueConnections(url) }]
           : []),
       ],
       // Exported for Bull's root options above, which are resolved outside this module.
-      exports: [QueueMonitor, ...(url ? [QueueConnections] : [])],
+      exports: [QueueMonitor, QueueConsumers, ...(url ? [QueueConnections] : [])],
     };
   }
 }

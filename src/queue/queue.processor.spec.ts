@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { EventEmitter } from 'node:events';
 import type { MetricsService } from '../metrics/metrics.service';
+import { QueueConsumers } from './queue-consumers';
 import { QueueProcessor } from './queue.processor';
 
 describe('QueueProcessor: the shutdown drain', () => {
@@ -16,18 +17,51 @@ describe('QueueProcessor: the shutdown drain', () => {
     });
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const processor = new QueueProcessor(queue as unknown as Queue<{ requestId: string }>, {
+    const consumers = new QueueConsumers();
+    new QueueProcessor(queue as unknown as Queue<{ requestId: string }>, {
       jobName: 'ingest',
       concurrency: 1,
       writers: 1,
       store: () => Promise.resolve(),
       metrics: {} as MetricsService,
-    });
-    processor.onApplicationBootstrap();
+      consumers,
+    }).onApplicationBootstrap();
 
-    await expect(processor.beforeApplicationShutdown()).resolves.toBeUndefined();
+    await expect(consumers.beforeApplicationShutdown()).resolves.toBeUndefined();
     expect(queue.pause).toHaveBeenCalledWith(true);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('ECONNREFUSED'));
+  });
+});
+
+describe('QueueConsumers: every queue stops taking jobs at once', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('asks every queue to pause before any pause has finished', async () => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const consumers = new QueueConsumers();
+    // Bull's local pause waits on its blocked connection: these finish only when told.
+    const finishes: (() => void)[] = [];
+    const queues = ['sims', 'northbound', 'telemetry'].map((name) =>
+      Object.assign(new EventEmitter(), {
+        name,
+        process: () => Promise.resolve(),
+        pause: jest.fn(() => new Promise<void>((finish) => finishes.push(finish))),
+      }),
+    );
+    for (const queue of queues)
+      new QueueProcessor(queue as unknown as Queue<{ requestId: string }>, {
+        jobName: 'job',
+        concurrency: 1,
+        writers: 1,
+        store: () => Promise.resolve(),
+        metrics: {} as MetricsService,
+        consumers,
+      }).onApplicationBootstrap();
+
+    const drained = consumers.beforeApplicationShutdown();
+    expect(queues.map((queue) => queue.pause.mock.calls.length)).toEqual([1, 1, 1]);
+    for (const finish of finishes) finish();
+    await expect(drained).resolves.toBeUndefined();
   });
 });
 
@@ -47,6 +81,7 @@ describe('QueueProcessor: a job given up', () => {
       writers: 1,
       store: () => Promise.resolve(),
       metrics: {} as MetricsService,
+      consumers: new QueueConsumers(),
       gaveUp,
     }).onApplicationBootstrap();
     const job = { id: '7', data: { requestId: 'r-1' }, attemptsMade: 1 };

@@ -1,11 +1,8 @@
-import {
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { MetricsService } from '../metrics/metrics.service';
 import { GroupCommit } from './group-commit';
+import type { DrainableConsumer, QueueConsumers } from './queue-consumers';
 import { isUnprocessable } from './unprocessable-job.error';
 
 /** Every job names the request that sent it, to follow it from the API's log to the worker's. */
@@ -24,6 +21,8 @@ export interface ProcessorOptions<T> {
   store: (jobs: T[]) => Promise<unknown>;
   /** Times each job, from taking it to storing it (waiting for a writer included) or failing. */
   metrics: MetricsService;
+  /** Drains this consumer with the application's others, all at once, at shutdown. */
+  consumers: QueueConsumers;
   /**
    * Called once a job is given up (its last attempt failed, or it can never be stored), with the
    * last error: for work whose failure must be recorded beyond the failed set.
@@ -40,12 +39,12 @@ export interface ProcessorOptions<T> {
  *
  * On shutdown it drains: it takes no new job and waits until the jobs in hand are written and
  * completed in Redis. That must happen before the database pool and the queue's Redis
- * connections close, in `onApplicationShutdown`; Nest runs every `beforeApplicationShutdown` hook
- * before any of those. It pauses rather than closes: in a ROLE=all process the HTTP server is
+ * connections close, in `onApplicationShutdown`: `QueueConsumers` drains every queue at once in
+ * `beforeApplicationShutdown`, which Nest runs before any of those. It pauses rather than closes: in a ROLE=all process the HTTP server is
  * still finishing requests that add jobs to this same queue.
  */
 export class QueueProcessor<T extends QueuedJob>
-  implements OnApplicationBootstrap, BeforeApplicationShutdown
+  implements OnApplicationBootstrap, DrainableConsumer
 {
   private readonly logger = new Logger(this.constructor.name);
   private consuming = false;
@@ -60,6 +59,7 @@ export class QueueProcessor<T extends QueuedJob>
     const { jobName, concurrency, writers, store, metrics, gaveUp } = this.options;
     const groupCommit = new GroupCommit(store, writers);
     this.consuming = true;
+    this.options.consumers.add(this);
     queue.on('failed', (job, error) => {
       logger.warn(
         `Job ${job.id} of queue ${queue.name} (request ${job.data.requestId}) failed attempt ${job.attemptsMade}: ${error.message}`,
@@ -91,7 +91,7 @@ export class QueueProcessor<T extends QueuedJob>
       );
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async drain(): Promise<void> {
     if (!this.consuming) return;
     const { queue, logger } = this;
     logger.log(`Queue ${queue.name}: taking no new jobs, finishing the jobs in hand`);

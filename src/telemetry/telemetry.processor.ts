@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { QueueConsumers } from '../queue/queue-consumers';
 import { QueueProcessor } from '../queue/queue.processor';
 import { TelemetryStorageService } from './telemetry-storage.service';
 import { INGEST_JOB, TELEMETRY_QUEUE, type IngestTelemetryJob } from './telemetry.queue';
@@ -15,6 +16,7 @@ export class TelemetryProcessor extends QueueProcessor<IngestTelemetryJob> {
     storage: TelemetryStorageService,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
+    consumers: QueueConsumers,
   ) {
     super(queue, {
       jobName: INGEST_JOB,
@@ -22,6 +24,7 @@ export class TelemetryProcessor extends QueueProcessor<IngestTelemetryJob> {
       writers: config.queue.writers,
       store: (jobs) => storage.store(jobs),
       metrics,
+      consumers,
     });
   }
 }

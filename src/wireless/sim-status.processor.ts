@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { QueueConsumers } from '../queue/queue-consumers';
 import { QueueProcessor } from '../queue/queue.processor';
 import { SimChangeCompleter } from './sim-change-completer';
 import {
@@ -19,6 +20,7 @@ export class SimStatusProcessor extends QueueProcessor<CompleteSimChangeJob> {
     completer: SimChangeCompleter,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
+    consumers: QueueConsumers,
   ) {
     super(queue, {
       jobName: COMPLETE_CHANGE_JOB,
@@ -26,6 +28,7 @@ export class SimStatusProcessor extends QueueProcessor<CompleteSimChangeJob> {
       writers: config.queue.writers,
       store: (jobs) => completer.complete(jobs),
       metrics,
+      consumers,
     });
   }
 }

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
+import { QueueConsumers } from '../../queue/queue-consumers';
 import { QueueProcessor } from '../../queue/queue.processor';
 import { CallbackAttempts } from './callback-attempts';
 import { CALLBACK_QUEUE, DELIVER_CALLBACK_JOB, type DeliverCallbackJob } from './callback.queue';
@@ -23,6 +24,7 @@ export class CallbackProcessor extends QueueProcessor<DeliverCallbackJob> {
     attempts: CallbackAttempts,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
+    consumers: QueueConsumers,
   ) {
     super(queue, {
       jobName: DELIVER_CALLBACK_JOB,
@@ -37,6 +39,7 @@ export class CallbackProcessor extends QueueProcessor<DeliverCallbackJob> {
           }),
         ),
       metrics,
+      consumers,
     });
   }
 }

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
+import { QueueConsumers } from '../../queue/queue-consumers';
 import { QueueProcessor } from '../../queue/queue.processor';
 import {
   COMMAND_DELIVERY_QUEUE,
@@ -23,6 +24,7 @@ export class CommandDeliveryProcessor extends QueueProcessor<DeliverCommandJob> 
     delivery: CommandDeliveryService,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
+    consumers: QueueConsumers,
   ) {
     super(queue, {
       jobName: DELIVER_COMMAND_JOB,
@@ -31,6 +33,7 @@ export class CommandDeliveryProcessor extends QueueProcessor<DeliverCommandJob> 
       store: (jobs) => Promise.all(jobs.map((job) => delivery.deliver(job))),
       gaveUp: (job, error) => delivery.giveUp(job, error),
       metrics,
+      consumers,
     });
   }
 }
