@@ -41,6 +41,7 @@ export class QueueConnections implements OnApplicationShutdown {
             enableReadyCheck: false,
             disconnectTimeout: DISCONNECT_TIMEOUT_MS,
           });
+    if (type === 'bclient') letGoOfBullsWorkerName(client);
     this.clients.push(client);
     return client;
   }
@@ -48,4 +49,19 @@ export class QueueConnections implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.clients.map((client) => client.quit().catch(() => client.disconnect())));
   }
+}
+
+/**
+ * Bull names its blocking connection with a CLIENT SETNAME it neither awaits nor catches (started
+ * by `queue.process`). When the application stops while that connection is still connecting, the
+ * SETNAME waiting in its offline queue is rejected with "Connection is closed." as the connection
+ * closes, and the rejection goes unhandled. The name only labels the connection in CLIENT LIST:
+ * its failure is let go here.
+ */
+function letGoOfBullsWorkerName(client: Redis): void {
+  const send = client.client.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  client.client = ((...args: unknown[]) => {
+    const reply = send(...args);
+    return String(args[0]).toLowerCase() === 'setname' ? reply.catch(() => null) : reply;
+  }) as Redis['client'];
 }
