@@ -8,6 +8,7 @@ import { insertActiveSim, insertRatePlan, insertSim } from './factories/wireless
 import { createTestApp, type TestApp } from './utils/test-app';
 import { twilioClient, type TestTwilioClient } from './utils/twilio-client';
 import { twilioAnswerProblems } from './utils/twilio-schema';
+import { twilioError } from './utils/twilio-answers';
 
 const COMMANDS = '/wireless/v1/Commands';
 
@@ -172,36 +173,32 @@ describe('Wireless Commands: the API', () => {
       const answer = await post(alice, form);
       return { status: answer.status, body: answer.body as unknown };
     };
-    const twilioError = (status: number, code: number, message: string) => ({
+    const refusal = (status: number, code: number, message: string) => ({
       status,
-      body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+      body: twilioError(status, code, message),
     });
     const sim = aliceSim.sid;
 
     expect(await refused({ Sim: sim })).toEqual(
-      twilioError(400, 20001, 'Missing required parameter Command in the post body'),
+      refusal(400, 20001, 'Missing required parameter Command in the post body'),
     );
     expect(await refused({ Command: 'x' })).toEqual(
-      twilioError(400, 33102, 'Missing required parameter Sim in the post body'),
+      refusal(400, 33102, 'Missing required parameter Sim in the post body'),
     );
     expect(await refused({ Command: 'x', Sim: sim, CommandMode: 'hex' })).toEqual(
-      twilioError(400, 20001, 'Invalid parameter CommandMode: must be one of text, binary'),
+      refusal(400, 20001, 'Invalid parameter CommandMode: must be one of text, binary'),
     );
     expect(await refused({ Command: 'x', Sim: sim, IncludeSid: 'middle' })).toEqual(
-      twilioError(400, 20001, 'Invalid parameter IncludeSid: must be one of none, start, end'),
+      refusal(400, 20001, 'Invalid parameter IncludeSid: must be one of none, start, end'),
     );
     expect(await refused({ Command: 'x', Sim: sim, CallbackUrl: 'ftp://example.com/x' })).toEqual(
-      twilioError(
-        400,
-        20001,
-        'Invalid parameter CallbackUrl: must be an absolute http or https URL',
-      ),
+      refusal(400, 20001, 'Invalid parameter CallbackUrl: must be an absolute http or https URL'),
     );
     expect(await refused({ Command: 'x', Sim: sim, DeliveryReceiptRequested: 'yes' })).toEqual(
-      twilioError(400, 20001, 'Invalid parameter DeliveryReceiptRequested: must be true or false'),
+      refusal(400, 20001, 'Invalid parameter DeliveryReceiptRequested: must be true or false'),
     );
     expect(await refused({ Command: 'line\nbreak', Sim: sim })).toEqual(
-      twilioError(400, 20001, 'Invalid parameter Command: must not contain control characters'),
+      refusal(400, 20001, 'Invalid parameter Command: must not contain control characters'),
     );
     expect(
       await testApp.http.post(COMMANDS).type('form').send({ Command: 'x', Sim: sim }),

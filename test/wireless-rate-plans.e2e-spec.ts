@@ -7,35 +7,12 @@ import { listeningUrl } from './utils/listening-url';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { twilioClient, type TestTwilioClient, type TwilioExchange } from './utils/twilio-client';
 import { twilioAnswerProblems } from './utils/twilio-schema';
+import { rejection, twilioError } from './utils/twilio-answers';
 
 const LIST = '/wireless/v1/RatePlans';
 const SID = /^WP[0-9a-f]{32}$/;
 const TWILIO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const CHALLENGE = 'Basic realm="Twilio API"';
-
-/** What twilio-node throws for an error answer (its RestException). */
-interface RestException {
-  status: number;
-  code: number;
-  message: string;
-  moreInfo: string;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RestException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RestException;
-  }
-  throw new Error('the request succeeded');
-}
-
-const twilioError = (status: number, code: number, message: string) => ({
-  code,
-  message,
-  more_info: `https://www.twilio.com/docs/errors/${code}`,
-  status,
-});
 
 describe('Wireless v1 RatePlans through the official twilio client', () => {
   let testApp: TestApp;

@@ -17,6 +17,7 @@ import { createTestDatabase } from './utils/test-database';
 import { twilioClient, type TestTwilioClient, type TwilioExchange } from './utils/twilio-client';
 import { twilioAnswerProblems } from './utils/twilio-schema';
 import { waitFor } from './utils/wait';
+import { rejection, type RestException } from './utils/twilio-answers';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -44,22 +45,6 @@ interface UsageRecordBody {
 
 /** Twilio's time text of an instant (whole seconds). */
 const twilioTime = (time: number) => `${new Date(time).toISOString().slice(0, 19)}Z`;
-
-/** What twilio-node throws for an error answer (its RestException). */
-interface RestException {
-  status: number;
-  code: number;
-  message: string;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RestException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RestException;
-  }
-  throw new Error('the request succeeded');
-}
 
 describe('Sim usage and data sessions, measured from ingestion traffic', () => {
   let testApp: TestApp;

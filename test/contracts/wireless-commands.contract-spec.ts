@@ -8,18 +8,12 @@ import {
   createContractApp,
   type ContractApp,
 } from './contract-app';
+import { twilioError } from '../utils/twilio-answers';
 
 const LIST = '/wireless/v1/Commands';
 const SID = 'DC0123456789abcdef0123456789abcdef';
 const SIM_SID = 'DEfedcba9876543210fedcba9876543210';
 const { tenantId } = STUB_ACCOUNT_PRINCIPAL;
-
-const twilioError = (status: number, code: number, message: string) => ({
-  code,
-  message,
-  more_info: `https://www.twilio.com/docs/errors/${code}`,
-  status,
-});
 
 const stored = (overrides: Partial<CommandEntity> = {}): CommandEntity => ({
   sid: SID,

@@ -5,6 +5,7 @@ import { DeviceCommandsService } from '../../src/wireless/commands/device-comman
 import { GatewaySignatureGuard } from '../../src/wireless/commands/gateway/gateway-signature.guard';
 import { GatewayController } from '../../src/wireless/commands/gateway/gateway.controller';
 import { createContractApp, type ContractApp } from './contract-app';
+import { twilioError } from '../utils/twilio-answers';
 
 const SECRET = 'the-gateway-secret-of-the-contract!!';
 const RECEIPTS = '/wireless/gateway/receipts';
@@ -19,9 +20,9 @@ function signed(body: string, timestamp = Math.floor(Date.now() / 1000)) {
   };
 }
 
-const twilioError = (status: number, code: number, message: string) => ({
+const refusal = (status: number, code: number, message: string) => ({
   status,
-  body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+  body: twilioError(status, code, message),
 });
 
 describe('the HTTP gateway inbound routes (contract)', () => {
@@ -86,7 +87,7 @@ describe('the HTTP gateway inbound routes (contract)', () => {
       ],
     ])('%s', async (_label, headers, why) => {
       expect(await answer(post(RECEIPTS, body, headers))).toEqual(
-        twilioError(401, 20003, `Authentication Error - ${why}`),
+        refusal(401, 20003, `Authentication Error - ${why}`),
       );
     });
   });
@@ -131,7 +132,7 @@ describe('the HTTP gateway inbound routes (contract)', () => {
       [[], 'The body must be a JSON object'],
     ] as const) {
       expect(await answer(post(RECEIPTS, JSON.stringify(document)))).toEqual(
-        twilioError(400, 20001, message),
+        refusal(400, 20001, message),
       );
     }
     expect(status.receipt).not.toHaveBeenCalled();
@@ -141,7 +142,7 @@ describe('the HTTP gateway inbound routes (contract)', () => {
     deviceCommands.receive.mockResolvedValue({ kind: 'unknown-sim' });
     const text = JSON.stringify({ iccid: '8901', message_id: 'm-1', payload: 'hi ✓' });
     expect(await answer(post(MESSAGES, text))).toEqual(
-      twilioError(404, 33107, 'SIM not found: no Sim has ICCID 8901'),
+      refusal(404, 33107, 'SIM not found: no Sim has ICCID 8901'),
     );
     expect(deviceCommands.receive).toHaveBeenCalledWith({
       iccid: '8901',
@@ -165,11 +166,7 @@ describe('the HTTP gateway inbound routes (contract)', () => {
     deviceCommands.receive.mockClear();
     const unstorable = JSON.stringify({ iccid: '8901', message_id: 'm-3', payload: 'a\u0000' });
     expect(await answer(post(MESSAGES, unstorable))).toEqual(
-      twilioError(
-        400,
-        20001,
-        'Invalid parameter payload: must not contain NUL or unpaired surrogates',
-      ),
+      refusal(400, 20001, 'Invalid parameter payload: must not contain NUL or unpaired surrogates'),
     );
     const noId = JSON.stringify({ iccid: '8901', payload: 'x' });
     expect(await answer(post(MESSAGES, noId))).toMatchObject({

@@ -9,17 +9,11 @@ import {
   createContractApp,
   type ContractApp,
 } from './contract-app';
+import { twilioError } from '../utils/twilio-answers';
 
 const LIST = '/wireless/v1/RatePlans';
 const SID = 'WP0123456789abcdef0123456789abcdef';
 const CHALLENGE = 'Basic realm="Twilio API"';
-
-const twilioError = (status: number, code: number, message: string) => ({
-  code,
-  message,
-  more_info: `https://www.twilio.com/docs/errors/${code}`,
-  status,
-});
 
 const stored = (overrides: Partial<RatePlanEntity> = {}): RatePlanEntity => ({
   sid: SID,

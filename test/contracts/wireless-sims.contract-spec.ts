@@ -8,17 +8,11 @@ import {
   createContractApp,
   type ContractApp,
 } from './contract-app';
+import { twilioError } from '../utils/twilio-answers';
 
 const LIST = '/wireless/v1/Sims';
 const SID = 'DE0123456789abcdef0123456789abcdef';
 const ACCOUNT = { tenantId: STUB_ACCOUNT_PRINCIPAL.tenantId, accountSid: TWILIO_CREDENTIALS[0] };
-
-const twilioError = (status: number, code: number, message: string) => ({
-  code,
-  message,
-  more_info: `https://www.twilio.com/docs/errors/${code}`,
-  status,
-});
 
 const stored = (overrides: Partial<SimEntity> = {}): SimEntity =>
   Object.assign(new SimEntity(), {

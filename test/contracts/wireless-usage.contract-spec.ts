@@ -11,17 +11,11 @@ import {
   createContractApp,
   type ContractApp,
 } from './contract-app';
+import { twilioError } from '../utils/twilio-answers';
 
 const SIM = 'DE0123456789abcdef0123456789abcdef';
 const TENANT = STUB_ACCOUNT_PRINCIPAL.tenantId;
 const ACCOUNT = TWILIO_CREDENTIALS[0];
-
-const twilioError = (status: number, code: number, message: string) => ({
-  code,
-  message,
-  more_info: `https://www.twilio.com/docs/errors/${code}`,
-  status,
-});
 
 /** The path and query of an absolute URL of an answer. */
 const pathAndQuery = (url: string | null) =>
