@@ -36,7 +36,7 @@ export const deviceHref = (deviceId: string) => `#/devices/${encodeURIComponent(
 export class DeviceTable {
   readonly element: HTMLDivElement;
   private readonly body: HTMLDivElement;
-  private readonly headers = new Map<ColumnKey, HTMLElement>();
+  private readonly headers = new Map<ColumnKey, { header: HTMLElement; arrow: HTMLElement }>();
   private readonly pool: RowView[] = [];
   private order: readonly FleetDevice[] = [];
   private selected: FleetDevice | undefined;
@@ -48,14 +48,16 @@ export class DeviceTable {
   constructor(private readonly actions: DeviceTableActions) {
     const headerRow = element('div', { role: 'row', 'aria-rowindex': 1, class: 'row' });
     for (const column of COLUMNS) {
-      const button = element('button', { type: 'button' }, column.label);
+      // The arrow shows what aria-sort tells, outside the button's name.
+      const arrow = element('span', { class: 'sort-arrow', 'aria-hidden': 'true' });
+      const button = element('button', { type: 'button' }, column.label, arrow);
       button.addEventListener('click', () => actions.sort(column.key));
       const header = element(
         'div',
         { role: 'columnheader', 'aria-sort': 'none', class: `cell col-${column.key}` },
         button,
       );
-      this.headers.set(column.key, header);
+      this.headers.set(column.key, { header, arrow });
       headerRow.append(header);
     }
     this.body = element('div', { role: 'rowgroup', class: 'grid-body' });
@@ -74,7 +76,7 @@ export class DeviceTable {
       // The IMEI link opens the device by itself.
       if (target.closest('a')) return;
       const row = this.pool.find((view) => view.element.contains(target));
-      if (row?.device) actions.select(row.device);
+      if (row?.device) this.choose(row.device);
     });
     this.resizeObserver = new ResizeObserver(([entry]) => {
       this.viewportHeight = entry.contentRect.height;
@@ -84,8 +86,10 @@ export class DeviceTable {
   }
 
   setSort({ key, direction }: Sort): void {
-    for (const [columnKey, header] of this.headers) {
-      header.setAttribute('aria-sort', columnKey === key ? direction : 'none');
+    for (const [columnKey, { header, arrow }] of this.headers) {
+      const sorted = columnKey === key;
+      header.setAttribute('aria-sort', sorted ? direction : 'none');
+      arrow.textContent = sorted ? (direction === 'ascending' ? '▲' : '▼') : '';
     }
   }
 
@@ -227,7 +231,17 @@ export class DeviceTable {
     }
     event.preventDefault();
     next = Math.min(last, Math.max(0, next));
-    this.actions.select(this.order[next]);
+    this.choose(this.order[next]);
     this.reveal(next);
+  }
+
+  /**
+   * Selects a device from the table: shown at once (the next key press moves on from it, even
+   * before the view's next frame), and told to the view.
+   */
+  private choose(device: FleetDevice): void {
+    this.selected = device;
+    this.paint();
+    this.actions.select(device);
   }
 }

@@ -3,131 +3,106 @@ import type { DashboardConfig } from '../config';
 import { element } from '../dom';
 import { formatCoordinates, formatSpeed, formatTime } from '../format';
 import { createMap } from '../map';
-import type { FleetDevice } from './fleet-device';
 import { deviceHref } from './device-table';
+import type { FleetDevice } from './fleet-device';
+import { MarkerCanvas, type MarkerSpot } from './marker-canvas';
 
-interface DeviceMarker extends L.CircleMarker {
-  device: FleetDevice;
-  lat: number;
-  lon: number;
-  online: boolean;
-  drawn: number;
+export interface FleetMapActions {
+  select(device: FleetDevice): void;
+  /** The popup was closed. */
+  deselect(): void;
 }
 
-const ONLINE_STYLE: L.CircleMarkerOptions = {
-  radius: 5,
-  weight: 1.5,
-  color: '#ffffff',
-  fillColor: '#15803d',
-  fillOpacity: 1,
-};
-const OFFLINE_STYLE: L.CircleMarkerOptions = {
-  radius: 4,
-  weight: 2,
-  color: '#4b5563',
-  fillColor: '#ffffff',
-  fillOpacity: 1,
-};
-
+/**
+ * The fleet's map: a marker per located device (on one canvas), a legend, and the selected
+ * device's popup. A click on a marker selects its device.
+ */
 export class FleetMap {
-  readonly map: L.Map;
-  private readonly renderer = L.canvas({ padding: 0.2 });
-  private readonly markers = new Map<string, DeviceMarker>();
-  private readonly layer = L.featureGroup();
+  private readonly map: L.Map;
+  private readonly markers: MarkerCanvas<FleetDevice>;
   private readonly popup: L.Popup;
-  private readonly popupText = {
-    id: element('strong'),
+  /** Set while the popup is closed for lack of a selection, rather than by the user. */
+  private closing = false;
+  private readonly popupLines = {
+    deviceId: element('strong'),
     place: element('span'),
     detail: element('span'),
+    link: element('a', {}, 'Open device'),
   };
-  private readonly popupLink = element('a', {}, 'Open device');
-  private generation = 0;
 
   constructor(
     private readonly container: HTMLElement,
     config: DashboardConfig,
-    private readonly onSelect: (device: FleetDevice) => void,
+    actions: FleetMapActions,
   ) {
     this.map = createMap(container, config, 'Fleet map');
-    this.layer.addTo(this.map);
-    this.layer.on('click', (event) => this.onSelect((event.propagatedFrom as DeviceMarker).device));
+    this.markers = new MarkerCanvas(this.map);
+    this.map.on('click', ({ containerPoint }: L.LeafletMouseEvent) => {
+      const device = this.markers.itemAt(containerPoint);
+      if (device) actions.select(device);
+    });
+    this.map.on('mousemove', ({ containerPoint }: L.LeafletMouseEvent) => {
+      container.classList.toggle('over-marker', this.markers.itemAt(containerPoint) !== undefined);
+    });
+    const { deviceId, place, detail, link } = this.popupLines;
     this.popup = L.popup({ autoPanPadding: [24, 24] }).setContent(
-      element(
-        'div',
-        { class: 'device-popup' },
-        this.popupText.id,
-        this.popupText.place,
-        this.popupText.detail,
-        this.popupLink,
-      ),
+      element('div', { class: 'device-popup' }, deviceId, place, detail, link),
     );
+    this.popup.on('remove', () => {
+      if (!this.closing) actions.deselect();
+    });
     legend().addTo(this.map);
   }
 
-  /** Draws the devices with a place; returns how many markers are drawn. */
-  draw(devices: readonly FleetDevice[], onlineOf: (device: FleetDevice) => boolean): number {
-    const generation = ++this.generation;
+  /** Draws the located ones of `devices`, highlighting `selected`; returns how many are drawn. */
+  draw(
+    devices: readonly FleetDevice[],
+    onlineOf: (device: FleetDevice) => boolean,
+    selected: FleetDevice | undefined,
+  ): number {
+    const spots: MarkerSpot<FleetDevice>[] = [];
     for (const device of devices) {
-      const place = device.place;
-      if (!place) continue;
-      const online = onlineOf(device);
-      let marker = this.markers.get(device.deviceId);
-      if (!marker) {
-        marker = L.circleMarker([place.lat, place.lon], {
-          ...(online ? ONLINE_STYLE : OFFLINE_STYLE),
-          renderer: this.renderer,
-        }) as DeviceMarker;
-        Object.assign(marker, { device, lat: place.lat, lon: place.lon, online });
-        this.markers.set(device.deviceId, marker);
-        this.layer.addLayer(marker);
-      } else {
-        if (marker.lat !== place.lat || marker.lon !== place.lon) {
-          marker.lat = place.lat;
-          marker.lon = place.lon;
-          marker.setLatLng([place.lat, place.lon]);
-        }
-        if (marker.online !== online) {
-          marker.online = online;
-          marker.setStyle(online ? ONLINE_STYLE : OFFLINE_STYLE);
-        }
-      }
-      marker.drawn = generation;
+      const { place } = device;
+      if (place)
+        spots.push({ item: device, lat: place.lat, lon: place.lon, online: onlineOf(device) });
     }
-    for (const [deviceId, marker] of this.markers) {
-      if (marker.drawn === generation) continue;
-      this.layer.removeLayer(marker);
-      this.markers.delete(deviceId);
-    }
-    return this.markers.size;
+    this.markers.show(spots, selected);
+    this.showPopup(selected);
+    return spots.length;
   }
 
-  /** Opens (or moves and updates) the popup of the selected device; closes it for none. */
-  showSelected(device: FleetDevice | undefined): void {
-    const place = device?.place;
-    if (!device || !place) {
-      this.map.closePopup(this.popup);
-      return;
-    }
-    const { id, place: where, detail } = this.popupText;
-    id.textContent = device.deviceId;
-    where.textContent = formatCoordinates(place.lat, place.lon);
-    detail.textContent = `${formatTime(device.lastSeenAt)} · ${formatSpeed(device.speed)}`;
-    this.popupLink.href = deviceHref(device.deviceId);
-    this.popup.setLatLng([place.lat, place.lon]);
-    if (!this.map.hasLayer(this.popup)) this.popup.openOn(this.map);
-  }
-
-  fitTo(devices: Iterable<FleetDevice>): void {
+  fitTo(devices: readonly FleetDevice[]): void {
     const bounds = L.latLngBounds([]);
-    for (const device of devices) {
-      if (device.place) bounds.extend([device.place.lat, device.place.lon]);
+    for (const { place } of devices) if (place) bounds.extend([place.lat, place.lon]);
+    if (bounds.isValid()) {
+      this.map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false });
     }
-    if (bounds.isValid()) this.map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
   }
 
   destroy(): void {
+    this.markers.destroy();
     this.map.remove();
     this.container.replaceChildren();
+  }
+
+  /** Opens, moves and rewrites the selected device's popup; closes it when there is none. */
+  private showPopup(device: FleetDevice | undefined): void {
+    const place = device?.place;
+    if (!device || !place) {
+      this.closing = true;
+      this.map.closePopup(this.popup);
+      this.closing = false;
+      return;
+    }
+    const lines = this.popupLines;
+    lines.deviceId.textContent = device.deviceId;
+    lines.place.textContent = formatCoordinates(place.lat, place.lon);
+    lines.detail.textContent = `${formatTime(device.lastSeenAt)} · ${formatSpeed(device.speed)}`;
+    lines.link.href = deviceHref(device.deviceId);
+    const at = this.popup.getLatLng();
+    if (!at || at.lat !== place.lat || at.lng !== place.lon)
+      this.popup.setLatLng([place.lat, place.lon]);
+    if (!this.map.hasLayer(this.popup)) this.popup.openOn(this.map);
   }
 }
 

@@ -92,7 +92,8 @@ export class FleetStore {
     return this.order;
   }
 
-  private matches(device: FleetDevice): boolean {
+  /** Whether the search lets the device through. */
+  matches(device: FleetDevice): boolean {
     return this.query === '' || device.searchKey.includes(this.query);
   }
 }

@@ -1,14 +1,13 @@
-import { ApiError, type Session } from '../api';
+import type { Session } from '../api';
 import type { DashboardConfig } from '../config';
 import { element } from '../dom';
 import type { LiveStream } from '../live';
-import type { Device, LiveEvent, LivePosition } from '../types';
 import type { ColumnKey } from './columns';
 import { DeviceTable, deviceHref } from './device-table';
-import { fromApi, withLiveEvent, withLivePosition, type FleetDevice } from './fleet-device';
+import type { FleetDevice } from './fleet-device';
+import { FleetFeed } from './fleet-feed';
 import { FleetMap } from './fleet-map';
 import { FleetStore } from './fleet-store';
-import { loadDevices } from './load-devices';
 
 export interface FleetViewContext {
   session: Session;
@@ -21,18 +20,27 @@ const ONLINE_TICK_MS = 5000;
 
 const numberFormat = new Intl.NumberFormat();
 
+function describeCount(shown: number, all: number): string {
+  const devices = `${numberFormat.format(all)} ${all === 1 ? 'device' : 'devices'}`;
+  return shown === all ? devices : `${numberFormat.format(shown)} of ${devices}`;
+}
+
 /**
- * The fleet: a search, the device table and the map, kept in step. Pages of devices and live
- * messages are only queued as they come; once per animation frame the queue is applied to the
- * store and the table and the map are painted once, so a thousand moving devices cost one
- * repaint per frame, not one per message.
+ * The fleet: a search, the device table and the map, kept in step. Whatever changes them (pages
+ * of devices, live messages, the search, a sort, a selection) only asks for a frame; once per
+ * animation frame the feed is drained into the store and the table and the map are painted once,
+ * so a thousand moving devices cost one repaint per frame, not one per message.
  */
 export function mountFleetView(
   root: HTMLElement,
   { session, config, live }: FleetViewContext,
 ): () => void {
   const store = new FleetStore(config.offlineAfterSeconds * 1000);
-  const aborter = new AbortController();
+  let selected: FleetDevice | undefined;
+  /** Scroll the table to the selected row at the next paint (after a sort, a map click). */
+  let revealSelected = false;
+  let ready = false;
+  let frame = 0;
 
   const search = element('input', {
     id: 'fleet-search',
@@ -76,109 +84,72 @@ export function mountFleetView(
       mapElement,
     ),
   );
-  const map = new FleetMap(mapElement, config, (device) => {
-    select(device);
-    table.reveal(store.visible().indexOf(device));
+  const map = new FleetMap(mapElement, config, {
+    select: (device) => select(device, true),
+    deselect: () => select(undefined),
+  });
+  const feed = new FleetFeed(session, live, {
+    changed: requestPaint,
+    trouble: (message) => {
+      alert.textContent = message ?? '';
+    },
   });
 
-  let selected: FleetDevice | undefined;
-  const pages: Device[][] = [];
-  const messages: (LivePosition | LiveEvent)[] = [];
-  let loaded = false;
-  let ready = false;
-  let frame = 0;
-
-  function scheduleFrame(): void {
+  function requestPaint(): void {
     frame ||= requestAnimationFrame(paint);
   }
 
   function paint(): void {
     frame = 0;
-    for (const page of pages.splice(0)) {
-      for (const device of page) store.put(fromApi(device, store.get(device.deviceId)));
-    }
-    for (const message of messages.splice(0)) {
-      const known = store.get(message.deviceId);
-      store.put(
-        'position' in message ? withLivePosition(message, known) : withLiveEvent(message, known),
-      );
-    }
+    feed.drain(store);
     const now = Date.now();
     const order = store.visible(now);
     const onlineOf = (device: FleetDevice) => store.isOnline(device, now);
     table.render(order, selected, onlineOf);
-    mapElement.dataset.markerCount = String(map.draw(order, onlineOf));
-    map.showSelected(selected);
-    count.textContent = `${loaded ? '' : 'Loading… '}${describeCount(order.length, store.size)}`;
-    if (loaded && !ready) {
+    if (revealSelected && selected) table.reveal(order.indexOf(selected));
+    revealSelected = false;
+    const firstDraw = feed.loaded && !ready;
+    if (firstDraw) map.fitTo(order);
+    mapElement.dataset.markerCount = String(map.draw(order, onlineOf, selected));
+    count.textContent = `${feed.loaded ? '' : 'Loading… '}${describeCount(order.length, store.size)}`;
+    if (firstDraw) {
       ready = true;
-      map.fitTo(order);
       mapElement.dataset.ready = 'true';
       performance.mark('fleethub:fleet-ready');
     }
   }
 
-  function select(device: FleetDevice): void {
+  function select(device: FleetDevice | undefined, reveal = false): void {
+    if (device === selected) return;
     selected = device;
-    scheduleFrame();
+    revealSelected = reveal;
+    requestPaint();
   }
 
   function sortBy(key: ColumnKey): void {
-    const current = store.sort;
-    const direction =
-      current.key === key && current.direction === 'ascending' ? 'descending' : 'ascending';
-    store.setSort({ key, direction });
+    const { key: current, direction } = store.sort;
+    const descending = key === current && direction === 'ascending';
+    store.setSort({ key, direction: descending ? 'descending' : 'ascending' });
     table.setSort(store.sort);
-    scheduleFrame();
+    revealSelected = true;
+    requestPaint();
   }
 
   search.addEventListener('input', () => {
     store.setQuery(search.value);
-    if (selected && !selected.searchKey.includes(search.value.trim().toLowerCase())) {
-      selected = undefined;
-    }
-    scheduleFrame();
+    if (selected && !store.matches(selected)) selected = undefined;
+    requestPaint();
   });
 
-  async function load(): Promise<void> {
-    try {
-      await loadDevices(
-        session,
-        (page) => {
-          pages.push(page);
-          scheduleFrame();
-        },
-        aborter.signal,
-      );
-      loaded = true;
-      scheduleFrame();
-    } catch (error) {
-      if (aborter.signal.aborted) return;
-      alert.textContent =
-        error instanceof ApiError ? error.message : 'The devices could not be loaded.';
-    }
-  }
-
-  const queue = (message: LivePosition | LiveEvent) => {
-    messages.push(message);
-    scheduleFrame();
-  };
-  const unsubscribe = live.subscribe({ position: queue, event: queue, gap: () => void load() });
-  const tick = setInterval(scheduleFrame, ONLINE_TICK_MS);
-  void load();
+  const tick = setInterval(requestPaint, ONLINE_TICK_MS);
 
   return () => {
-    aborter.abort();
-    unsubscribe();
+    feed.stop();
     clearInterval(tick);
-    cancelAnimationFrame(frame);
     table.destroy();
     map.destroy();
+    // After the map: closing its popup asks for a frame.
+    cancelAnimationFrame(frame);
     root.replaceChildren();
   };
-}
-
-function describeCount(shown: number, all: number): string {
-  const devices = `${numberFormat.format(all)} ${all === 1 ? 'device' : 'devices'}`;
-  return shown === all ? devices : `${numberFormat.format(shown)} of ${devices}`;
 }
