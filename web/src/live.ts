@@ -77,6 +77,7 @@ export class LiveStream {
   private async run(): Promise<void> {
     const { signal } = this.session;
     let failures = 0;
+    let connectedBefore = false;
     while (!signal.aborted) {
       let wait: number | undefined;
       try {
@@ -85,6 +86,10 @@ export class LiveStream {
         const response = await this.session.fetch(apiUrl('/devices/stream'), { headers });
         if (response.ok && response.body) {
           failures = 0;
+          // No message came before the drop, so there is no id to resume from: whatever was
+          // sent meanwhile is lost, as after a gap.
+          if (connectedBefore && !this.lastEventId) this.gap();
+          connectedBefore = true;
           this.setState('live');
           await this.read(response.body);
         } else {
@@ -129,8 +134,12 @@ export class LiveStream {
       const event = JSON.parse(message.data) as LiveEvent;
       for (const listener of this.listeners) listener.event?.(event);
     } else if (message.event === 'gap') {
-      for (const listener of this.listeners) listener.gap?.();
+      this.gap();
     }
+  }
+
+  private gap(): void {
+    for (const listener of this.listeners) listener.gap?.();
   }
 
   private setState(state: LiveState): void {

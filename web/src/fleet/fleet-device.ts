@@ -2,25 +2,26 @@ import type { Device, DeviceKind, LiveEvent, LivePosition, PositionSnapshot } fr
 
 /**
  * A device as the fleet view keeps it: what the API said, merged with what the live stream has
- * said since, plus the values the table and the map read, worked out once per change. Never
- * changed in place: an update makes a new one, so "did it change" is `!==`.
+ * said since, plus the values the table and the map read, worked out once per change (not once
+ * per comparison of a sort). The functions below work out a device's next values; the store
+ * copies them into the one record it keeps per device, which the order and the selection hold.
  */
 export interface FleetDevice {
-  readonly deviceId: string;
+  deviceId: string;
   /** The id in lower case: what the search matches. */
-  readonly searchKey: string;
-  readonly kind: DeviceKind;
-  readonly lastSeenAt: string;
-  readonly lastSeenMs: number;
-  readonly latestPosition: PositionSnapshot | null;
-  readonly lastFixPosition: PositionSnapshot | null;
-  readonly status: Record<string, unknown> | null;
-  readonly sensors: Record<string, unknown> | null;
+  searchKey: string;
+  kind: DeviceKind;
+  lastSeenAt: string;
+  lastSeenMs: number;
+  latestPosition: PositionSnapshot | null;
+  lastFixPosition: PositionSnapshot | null;
+  status: Record<string, unknown> | null;
+  sensors: Record<string, unknown> | null;
   /** Where the map shows it; null when it has never been located. */
-  readonly place: PositionSnapshot | null;
-  readonly speed: number | null;
-  readonly battery: number | null;
-  readonly statusText: string;
+  place: PositionSnapshot | null;
+  speed: number | null;
+  battery: number | null;
+  statusText: string;
 }
 
 type Reported = Pick<
