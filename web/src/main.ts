@@ -2,6 +2,7 @@ import { readConfig } from './config';
 import { mountDeviceView } from './device/device-view';
 import { mountFleetView } from './fleet/fleet-view';
 import { LiveStream } from './live';
+import { routeOf } from './routes';
 import { mountShell, type Shell } from './shell';
 import { mountSignIn } from './sign-in';
 import type { Session } from './api';
@@ -36,15 +37,16 @@ function showSignIn(notice?: string): void {
   );
 }
 
-/** `#/` is the fleet, `#/devices/<id>` a device; anything else goes to the fleet. */
+/** Mounts the view of the location's hash in the shell. */
 function route(): void {
   if (!signedIn) return;
   unmountView?.();
   const { session, live, shell } = signedIn;
-  const device = /^#\/devices\/(.+)$/.exec(location.hash);
-  unmountView = device
-    ? mountDeviceView(shell.view, { session, config, deviceId: decodeURIComponent(device[1]) })
-    : mountFleetView(shell.view, { session, config, live });
+  const current = routeOf(location.hash);
+  unmountView =
+    current.view === 'device'
+      ? mountDeviceView(shell.view, { session, config, deviceId: current.deviceId })
+      : mountFleetView(shell.view, { session, config, live });
   // The control that had focus (a link in the table, say) is gone with the old view.
   if (!shell.view.contains(document.activeElement)) shell.view.focus({ preventScroll: true });
 }

@@ -2,7 +2,8 @@ import { ApiError, Session, type Credentials } from './api';
 import { element } from './dom';
 
 const FIELDS: { name: keyof Credentials; label: string; type: string; autocomplete: string }[] = [
-  { name: 'tenant', label: 'Tenant', type: 'text', autocomplete: 'organization' },
+  // The browser's own history of what was typed under this name suggests the slug again.
+  { name: 'tenant', label: 'Tenant', type: 'text', autocomplete: 'on' },
   { name: 'apiKey', label: 'API key', type: 'text', autocomplete: 'off' },
   { name: 'username', label: 'Username', type: 'text', autocomplete: 'username' },
   { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' },

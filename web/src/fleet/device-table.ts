@@ -1,4 +1,5 @@
 import { element } from '../dom';
+import { deviceHref } from '../routes';
 import { COLUMNS, type ColumnKey } from './columns';
 import type { FleetDevice } from './fleet-device';
 import type { Sort } from './fleet-store';
@@ -23,8 +24,6 @@ interface RowView {
   device: FleetDevice | null;
   index: number;
 }
-
-export const deviceHref = (deviceId: string) => `#/devices/${encodeURIComponent(deviceId)}`;
 
 /**
  * The device table: an ARIA grid, virtualised. However many devices match, only the rows in view

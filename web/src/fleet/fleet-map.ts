@@ -3,7 +3,7 @@ import type { DashboardConfig } from '../config';
 import { element } from '../dom';
 import { formatCoordinates, formatSpeed, formatTime } from '../format';
 import { createMap } from '../map';
-import { deviceHref } from './device-table';
+import { deviceHref } from '../routes';
 import type { FleetDevice } from './fleet-device';
 import { MarkerCanvas, type MarkerSpot } from './marker-canvas';
 
@@ -97,7 +97,7 @@ export class FleetMap {
     const lines = this.popupLines;
     lines.deviceId.textContent = device.deviceId;
     lines.place.textContent = formatCoordinates(place.lat, place.lon);
-    lines.detail.textContent = `${formatTime(device.lastSeenAt)} · ${formatSpeed(device.speed)}`;
+    lines.detail.textContent = `Last seen ${formatTime(device.lastSeenAt)} · ${formatSpeed(device.speed)}`;
     lines.link.href = deviceHref(device.deviceId);
     const at = this.popup.getLatLng();
     if (!at || at.lat !== place.lat || at.lng !== place.lon)
