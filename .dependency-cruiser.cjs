@@ -5,9 +5,9 @@
  *
  *   main.ts, app.module.ts, app.setup.ts, runtime.ts   the composition root: may import anything
  *   features    auth, rate-limit, telemetry, northbound, devices, lifecycle, metering, wireless,
- *               health, cli, and any top-level folder not named below: the infrastructure and
- *               base layers, and other features only through their public entry points (PUBLIC
- *               below)
+ *               health, dashboard, cli, and any top-level folder not named below: the
+ *               infrastructure and base layers, and other features only through their public
+ *               entry points (PUBLIC below)
  *   queue       Bull behind one producer/processor pair: redis, metrics, common, config
  *   redis, database, metrics
  *               infrastructure: common and config only (database also lists every feature's
@@ -21,7 +21,7 @@
  * today: auth and metering first (metering counts the ingestion routes' traffic: ingestion counts
  * into it and wireless bills from it, neither knowing the other); devices and rate-limit on auth;
  * telemetry, northbound and lifecycle on those; twilio on auth; wireless on twilio and metering;
- * microvisor on twilio; health on none; cli on top.
+ * microvisor on twilio; health and dashboard on none; cli on top.
  */
 
 const BASE = ['config', 'common'];

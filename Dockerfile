@@ -2,13 +2,15 @@
 # (DATABASE_URL) and Redis (REDIS_URL). The embedded PostgreSQL of `npm start` is for development
 # and does not run in this image.
 
-# Build: every dependency, then the compiled dist/.
+# Build: every dependency, then dist/: the compiled server and the dashboard's front end (dist/web,
+# built from web/ with the development dependencies, which the run stage does without).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src ./src
+COPY web ./web
 RUN npm run build
 
 # Run: production dependencies and dist/ only, as the unprivileged `node` user.

@@ -7,6 +7,7 @@ import { ErrorFormatsModule } from './common/errors/error-formats.module';
 import { loggerParams } from './common/logging';
 import type { ResolvedAppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { ConnectionErrorGuard } from './database/connection-errors';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
@@ -50,6 +51,7 @@ export class AppModule {
         CallbacksModule.forRoot(config),
         WirelessModule.forRoot(config),
         MicrovisorModule.forRoot(config),
+        DashboardModule,
       ],
       providers: [ConnectionErrorGuard, ...GLOBAL_HTTP_PROVIDERS],
     };

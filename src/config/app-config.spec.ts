@@ -346,6 +346,75 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it("shows the dashboard OpenStreetMap's tiles with their credit, offline after 600 s, unless set", () => {
+    expect(loadConfig({}).dashboard).toEqual({
+      tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      tileAttribution:
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+      offlineAfterSeconds: 600,
+    });
+    expect(
+      loadConfig({
+        DASHBOARD_TILE_URL: 'https://{s}.tiles.example.com/{z}/{x}/{y}{r}.png?key=abc',
+        DASHBOARD_TILE_ATTRIBUTION: '&copy; Example',
+        DASHBOARD_OFFLINE_AFTER_SECONDS: '120',
+      }).dashboard,
+    ).toEqual({
+      tileUrl: 'https://{s}.tiles.example.com/{z}/{x}/{y}{r}.png?key=abc',
+      tileAttribution: '&copy; Example',
+      offlineAfterSeconds: 120,
+    });
+    expect(configurationError({ DASHBOARD_OFFLINE_AFTER_SECONDS: '0' }).problems).toEqual([
+      'DASHBOARD_OFFLINE_AFTER_SECONDS must not be less than 1 (got "0")',
+    ]);
+  });
+
+  it("credits OpenStreetMap by default only for OpenStreetMap's tiles; empty: no tiles", () => {
+    const own = 'http://tiles.internal:8080/{z}/{x}/{-y}.png';
+    expect(loadConfig({ DASHBOARD_TILE_URL: own }).dashboard.tileAttribution).toBe('');
+    expect(loadConfig({ DASHBOARD_TILE_URL: '' }).dashboard).toEqual({
+      tileUrl: null,
+      tileAttribution: '',
+      offlineAfterSeconds: 600,
+    });
+    // Unset and empty are the same: OpenStreetMap's tiles keep the credit their policy requires.
+    expect(loadConfig({ DASHBOARD_TILE_ATTRIBUTION: '' }).dashboard.tileAttribution).toContain(
+      'OpenStreetMap',
+    );
+  });
+
+  it.each([
+    [
+      'ftp://tiles.example.com/{z}/{x}/{y}.png',
+      'must be empty or an http:// or https:// URL template',
+    ],
+    ['tiles.example.com/{z}/{x}/{y}.png', 'must be empty or an http:// or https:// URL template'],
+    ['https://tiles.example.com/{z}/{x}.png', 'must hold {z}, {x} and {y} (or {-y})'],
+    ['https://tiles.example.com/tile.png', 'must hold {z}, {x} and {y} (or {-y})'],
+    [
+      'https://tiles.example.com/{z}/{x}/{y}.png?key={apikey}',
+      'holds {apikey}: only {s}, {z}, {x}, {y}, {-y} and {r} are filled',
+    ],
+    [
+      'https://a.{s}.example.com/{z}/{x}/{y}.png',
+      'must name its host plainly, {s} allowed only in its first label',
+    ],
+    [
+      'https://{z}.example.com/{z}/{x}/{y}.png',
+      'must name its host plainly, {s} allowed only in its first label',
+    ],
+    [
+      'https://tiles.example.com;script-src/{z}/{x}/{y}.png',
+      'must name its host plainly, {s} allowed only in its first label',
+    ],
+    ['https://user:pw@tiles.example.com/{z}/{x}/{y}.png', 'must not hold credentials'],
+    ['https://tiles.example.com:99999/{z}/{x}/{y}.png', 'is not a valid URL'],
+  ])('refuses DASHBOARD_TILE_URL=%s at start: %s', (url, problem) => {
+    expect(configurationError({ DASHBOARD_TILE_URL: url }).problems).toEqual([
+      `DASHBOARD_TILE_URL ${problem} (got "${url}")`,
+    ]);
+  });
+
   it('chooses the Commands transport: MQTT, or an HTTP gateway with its secret, never both', () => {
     const secret = 's'.repeat(32);
     expect(loadConfig({}).commands.transport).toBeUndefined();

@@ -1,4 +1,10 @@
-import { ConfigurationError, EnvironmentVariables, validateEnvironment } from './environment';
+import {
+  ConfigurationError,
+  DEFAULT_TILE_URL,
+  EnvironmentVariables,
+  OSM_ATTRIBUTION,
+  validateEnvironment,
+} from './environment';
 
 export type Role = EnvironmentVariables['ROLE'];
 export type LogFormat = NonNullable<EnvironmentVariables['LOG_FORMAT']>;
@@ -41,6 +47,16 @@ export type CommandTransportSettings =
       shareGroup: string;
     }
   | { kind: 'http-gateway'; url: string; secret: string };
+
+/** What the dashboard page is told (the front end's `DashboardConfig`). */
+export interface DashboardSettings {
+  /** Leaflet tile URL template; null: no tiles, the map is a plain background. */
+  tileUrl: string | null;
+  /** HTML credit shown on the map for the tiles. */
+  tileAttribution: string;
+  /** A device silent for longer than this is shown offline. */
+  offlineAfterSeconds: number;
+}
 
 /** The typed configuration every other module reads; built once, from the environment, at boot. */
 export interface AppConfig {
@@ -140,6 +156,7 @@ export interface AppConfig {
     /** How long after the request a Sim's status change completes. */
     statusDelayMs: number;
   };
+  dashboard: DashboardSettings;
 }
 
 /** The configuration once every value the process needs is known (see `resolveLocalDefaults`). */
@@ -195,6 +212,52 @@ function commandTransport(env: EnvironmentVariables): CommandTransportSettings |
     throw new ConfigurationError(['COMMANDS_HTTP_GATEWAY_URL needs COMMANDS_HTTP_GATEWAY_SECRET']);
   }
   return { kind: 'http-gateway', url: gatewayUrl, secret: env.COMMANDS_HTTP_GATEWAY_SECRET };
+}
+
+/** The placeholders Leaflet fills in a tile URL without options of the layer's own. */
+const TILE_PLACEHOLDERS = new Set(['{s}', '{z}', '{x}', '{y}', '{-y}', '{r}']);
+
+/**
+ * The host of a tile URL: names, or an IPv6 address, and a port. The page's Content-Security-Policy
+ * allows images from it, so `{s}` (Leaflet's subdomains) may only be in its first label, which a
+ * `*.` wildcard can stand for.
+ */
+const TILE_HOST =
+  /^(?:(?:[a-z0-9-]*\{s\}[a-z0-9-]*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d+)?$/;
+
+/** Why Leaflet cannot draw the map from this tile URL, or undefined when it can. */
+function tileUrlProblem(template: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(template);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (url.username || url.password) return 'must not hold credentials';
+  const placeholders: string[] = template.match(/\{[^}]*\}/g) ?? [];
+  const unknown = placeholders.find((placeholder) => !TILE_PLACEHOLDERS.has(placeholder));
+  if (unknown) return `holds ${unknown}: only {s}, {z}, {x}, {y}, {-y} and {r} are filled`;
+  const has = (placeholder: string) => placeholders.includes(placeholder);
+  if (!has('{z}') || !has('{x}') || !(has('{y}') || has('{-y}'))) {
+    return 'must hold {z}, {x} and {y} (or {-y})';
+  }
+  if (!TILE_HOST.test(url.host)) {
+    return 'must name its host plainly, {s} allowed only in its first label';
+  }
+  return undefined;
+}
+
+function dashboardSettings(env: EnvironmentVariables): DashboardSettings {
+  const template = env.DASHBOARD_TILE_URL;
+  const problem = template === '' ? undefined : tileUrlProblem(template);
+  if (problem) throw new ConfigurationError([`DASHBOARD_TILE_URL ${problem} (got "${template}")`]);
+  return {
+    tileUrl: template === '' ? null : template,
+    // OpenStreetMap's tile policy requires its credit; another provider's is the operator's to set.
+    tileAttribution:
+      env.DASHBOARD_TILE_ATTRIBUTION ?? (template === DEFAULT_TILE_URL ? OSM_ATTRIBUTION : ''),
+    offlineAfterSeconds: env.DASHBOARD_OFFLINE_AFTER_SECONDS,
+  };
 }
 
 /** The device-time window of the default configuration: the contract the request DTOs document. */
@@ -296,5 +359,6 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
       dataSessionIdleMs: env.DATA_SESSION_IDLE_MINUTES * 60_000,
       statusDelayMs: env.WIRELESS_STATUS_DELAY_MS,
     },
+    dashboard: dashboardSettings(env),
   };
 }

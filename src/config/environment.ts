@@ -16,6 +16,10 @@ export const ROLES = ['api', 'worker', 'all'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
+/** OpenStreetMap's standard tiles, the dashboard's default map, and the credit their use requires. */
+export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+export const OSM_ATTRIBUTION =
+  '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -443,6 +447,29 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(3_600_000)
   WIRELESS_STATUS_DELAY_MS = 2000;
+
+  /**
+   * The dashboard's map tiles: a URL template with `{z}`, `{x}` and `{y}` (optionally `{s}`,
+   * `{r}`, `{-y}`), as Leaflet reads it; empty: no tiles, a plain background. Checked in full by
+   * `loadConfig`.
+   */
+  @Matches(/^(https?:\/\/\S+)?$/, {
+    message: 'must be empty or an http:// or https:// URL template',
+  })
+  DASHBOARD_TILE_URL = DEFAULT_TILE_URL;
+
+  /** HTML credit shown on the map for its tiles; unset: OpenStreetMap's with the default tiles. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DASHBOARD_TILE_ATTRIBUTION?: string;
+
+  /** Seconds of silence after which the dashboard shows a device as offline. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
+  DASHBOARD_OFFLINE_AFTER_SECONDS = 600;
 }
 
 /** Thrown when the environment cannot be turned into a configuration. One line per bad variable. */

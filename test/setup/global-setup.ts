@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import Redis from 'ioredis';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadOrCreateLocalSecrets } from '../../src/config/local-secrets';
@@ -59,7 +60,19 @@ async function redisUrl(): Promise<string | undefined> {
   }
 }
 
+/**
+ * The dashboard's front end, built once per run: the apps of the suites serve `dist/web` as they
+ * find it when they start, and so serve the front end of the sources under test. Its errors show.
+ */
+function buildDashboard(): void {
+  execFileSync('npm', ['run', 'build:web'], {
+    cwd: join(__dirname, '..', '..'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 export default async function globalSetup(): Promise<void> {
+  buildDashboard();
   const admin = await adminUrl();
   const prefix = `fleethub_test_${randomBytes(4).toString('hex')}`;
   const template = `${prefix}_template`;

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import type { Type } from '@nestjs/common';
+import type { InjectionToken, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -48,6 +48,8 @@ export interface TestAppOptions {
    * `close()` leaves it in place. Default: a fresh database of the app's own, dropped on close.
    */
   databaseUrl?: string;
+  /** Providers the application gets as these values instead (e.g. where a file is read from). */
+  overrides?: { provide: InjectionToken; useValue: unknown }[];
 }
 
 /**
@@ -78,10 +80,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }) as ResolvedAppConfig;
 
   const extraControllers = options.extraControllers ?? [];
-  const moduleRef = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [AppModule.forRoot(config), ...(extraControllers.length > 0 ? [AuthModule] : [])],
     controllers: extraControllers,
-  }).compile();
+  });
+  for (const { provide, useValue } of options.overrides ?? []) {
+    builder.overrideProvider(provide).useValue(useValue);
+  }
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(HTTP_APP_OPTIONS);
   configureApp(app, config);
   await app.init();
