@@ -7,13 +7,13 @@ import { route, seedFleet, type SeededDevice } from './support/seed';
 import {
   openDashboard,
   openDevice,
-  popup,
   search,
   selectRow,
   signIn,
   signInToFleet,
   waitForAlerts,
   waitForDevice,
+  waitForPopupShown,
 } from './support/views';
 
 const chromium = useChromium();
@@ -79,7 +79,7 @@ describe('Dashboard: accessibility (axe-core, WCAG 2 A and AA)', () => {
 
     await search(page, devices[0].deviceId);
     await selectRow(page, devices[0].deviceId);
-    await popup(page).waitFor();
+    await waitForPopupShown(page);
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 

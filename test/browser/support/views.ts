@@ -58,6 +58,14 @@ export const searchBox = (page: Page) =>
 export const liveStatus = (page: Page) => page.locator('#live-status');
 export const popup = (page: Page) => page.locator('.leaflet-popup-content');
 
+/** Waits until the open popup has faded in (Leaflet fades it): what is measured is what shows. */
+export async function waitForPopupShown(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const shown = document.querySelector('.leaflet-popup');
+    return shown !== null && getComputedStyle(shown).opacity === '1';
+  });
+}
+
 export async function waitForFleet(page: Page): Promise<void> {
   await page.locator('#fleet-map[data-ready="true"]').waitFor({ timeout: READY_TIMEOUT_MS });
 }
