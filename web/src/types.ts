@@ -51,11 +51,11 @@ export interface DeviceEvent {
   data: Record<string, unknown> | null;
 }
 
-/** `event: position` of the live stream. */
+/** `event: position` of the live stream: the stored position, with its arrival time. */
 export interface LivePosition {
   deviceId: string;
   kind: DeviceKind;
-  position: PositionSnapshot;
+  position: Position;
 }
 
 /** `event: event` of the live stream. */
