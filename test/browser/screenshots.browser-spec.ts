@@ -8,11 +8,11 @@ import { useChromium, useDashboard, VIEWPORT } from './support/dashboard';
 import { BUENOS_AIRES, seedFleet } from './support/seed';
 import {
   openDevice,
-  popup,
   renderedRows,
   selectRow,
   signInToFleet,
   waitForDevice,
+  waitForPopupShown,
 } from './support/views';
 
 const chromium = useChromium();
@@ -59,7 +59,19 @@ describe('Dashboard screenshots', () => {
     await signInToFleet(page, dashboard.url, fleet.tenant);
     const [, , chosen] = await renderedRows(page);
     await selectRow(page, chosen.deviceId);
-    await popup(page).waitFor();
+    await waitForPopupShown(page);
+    // Leaflet pans the map until the popup fits in it: the picture waits for that.
+    await page.waitForFunction(() => {
+      const map = document.getElementById('fleet-map')?.getBoundingClientRect();
+      const shown = document.querySelector('.leaflet-popup')?.getBoundingClientRect();
+      return (
+        map !== undefined &&
+        shown !== undefined &&
+        shown.left >= map.left &&
+        shown.right <= map.right &&
+        shown.top >= map.top
+      );
+    });
 
     const path = join(SCREENSHOTS, 'dashboard-fleet.png');
     await page.screenshot({ path, animations: 'disabled' });
