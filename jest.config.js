@@ -20,6 +20,22 @@ const faults = {
   setupFilesAfterEnv: ['<rootDir>/test/faults/support/jest-setup.ts'],
 };
 
+/**
+ * The browser specs (`test/browser/`) drive the dashboard in headless Chromium against the real
+ * app. A browser is heavy on a small machine, so `npm test` runs them after the other projects,
+ * one file at a time (`npm run test:browser`).
+ */
+const browser = {
+  displayName: 'browser',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+  transform,
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/browser/support/jest-setup.ts'],
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: 2,
@@ -51,6 +67,7 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
+    browser,
     ...(process.env.FLEETHUB_FAULTS === '1' ? [faults] : []),
   ],
 };
