@@ -1,9 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { access, chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { exitOf, freePort } from '../bench/support/processes';
+import { startEmbeddedDefault, type EmbeddedDefault } from './utils/embedded-default';
 import { waitFor } from './utils/wait';
 
 /**
@@ -15,7 +13,6 @@ jest.setTimeout(120_000);
 
 const ROOT = resolve(__dirname, '..');
 const SECTION = 'First five minutes';
-const run = promisify(execFile);
 
 /** The ```sh blocks under the section's heading, in order, up to the next heading of its level. */
 function walkthroughCommands(readme: string, heading: string): string[] {
@@ -26,78 +23,14 @@ function walkthroughCommands(readme: string, heading: string): string[] {
   return [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map(([, block]) => block);
 }
 
-interface Server {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** `node dist/src/main.js` with nothing of the test's environment but PATH and HOME. */
-function startServer(cwd: string, env: Record<string, string>): Server {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  return { child, output: () => output };
-}
-
-async function stopServer(server: Server | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  server.child.kill('SIGTERM');
-  await exitOf(server.child);
-}
-
-const answers = async (url: string) =>
-  fetch(url).then(
-    (response) => response.ok,
-    () => false,
-  );
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
 describe('README: the "First five minutes" walkthrough, pasted into a shell', () => {
-  let workDir: string;
-  let env: Record<string, string>;
-  let server: Server | undefined;
-  let credentialsFile: string;
+  let server: EmbeddedDefault;
   let result: { code: number | null; stdout: string; stderr: string };
 
   beforeAll(async () => {
-    await run(
-      process.execPath,
-      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-      },
-    );
-    // Made by mkdtemp for its owner only; run as root, the embedded PostgreSQL runs as a user of
-    // its own, which must be able to enter it.
-    workDir = await mkdtemp(join(tmpdir(), 'fleethub-readme-'));
-    await chmod(workDir, 0o755);
-    credentialsFile = join(workDir, '.data', 'demo-credentials.json');
-    env = {
-      PORT: String(await freePort()),
-      EMBEDDED_POSTGRES_PORT: String(await freePort()),
-    };
-    server = startServer(workDir, env);
-    // The credentials file is written just after the server starts listening.
-    const ready = await waitFor(
-      async () =>
-        (await answers(`http://127.0.0.1:${env.PORT}/health/live`)) &&
-        (await exists(credentialsFile)),
-      Boolean,
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
-    if (!ready) throw new Error(`the server did not start:\n${server.output()}`);
-
+    server = await startEmbeddedDefault();
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-    const script = join(workDir, 'walkthrough.sh');
+    const script = join(server.workDir, 'walkthrough.sh');
     // Strict mode: any command that fails stops the script with its exit code.
     await writeFile(
       script,
@@ -105,8 +38,8 @@ describe('README: the "First five minutes" walkthrough, pasted into a shell', ()
     );
     result = await new Promise((done, fail) => {
       const bash = spawn('bash', ['-x', script], {
-        cwd: workDir,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: env.PORT },
+        cwd: server.workDir,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: server.env.PORT },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -119,8 +52,7 @@ describe('README: the "First five minutes" walkthrough, pasted into a shell', ()
   });
 
   afterAll(async () => {
-    await stopServer(server);
-    if (workDir) await rm(workDir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('has shell blocks to run', async () => {
@@ -174,11 +106,10 @@ describe('README: the "First five minutes" walkthrough, pasted into a shell', ()
   });
 
   it('logs every start-up line as JSON off a terminal, and a later start says where the credentials are', async () => {
-    await stopServer(server);
-    server = startServer(workDir, env);
-    const line = `The demo tenant's credentials are kept in ${credentialsFile}`;
+    await server.restart();
+    const line = `The demo tenant's credentials are kept in ${server.credentialsFile}`;
     const said = await waitFor(
-      () => Promise.resolve(server?.output() ?? ''),
+      () => Promise.resolve(server.output()),
       (output) => output.includes(line),
       { timeoutMs: 60_000, intervalMs: 200 },
     );
