@@ -3,7 +3,7 @@ import type { Query } from '../api';
 import { toLocalInputValue } from '../format';
 import { createMap } from '../map';
 import type { DeviceEvent, Position } from '../types';
-import { createAlertSlot, messageOf } from './alert-slot';
+import { createAlertSlot, messageOf } from '../alert';
 import { instantMicros } from './device-time';
 import type { DeviceViewContext } from './device-view';
 import { createEventsList } from './events-list';

@@ -2,7 +2,7 @@ import type { Session } from '../api';
 import type { DashboardConfig } from '../config';
 import { formatTime } from '../format';
 import type { Device, DeviceKind } from '../types';
-import { createAlertSlot, messageOf } from './alert-slot';
+import { createAlertSlot, messageOf } from '../alert';
 import { mountDeviceHistory } from './device-history';
 import './device-view.css';
 

@@ -1,5 +1,5 @@
 import { apiUrl, Session } from '../api';
-import { createAlertSlot, messageOf } from './alert-slot';
+import { createAlertSlot, messageOf } from '../alert';
 import { exportFileName, rangeQuery, type TimeRange } from './time-range';
 
 /** The positions route's file formats; each is also the file's extension. */
