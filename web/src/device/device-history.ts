@@ -105,8 +105,9 @@ export function mountDeviceHistory(
     summary,
     loadFailure.element,
     replay.element,
-    events.element,
+    // Above the events: their list can be long, and the downloads stay in sight.
     exports.element,
+    events.element,
   );
 
   const showCenter = () => {
