@@ -1,3 +1,4 @@
+import { formatEventCode } from '../format';
 import type { Device, DeviceKind, LiveEvent, LivePosition, PositionSnapshot } from '../types';
 
 /**
@@ -67,7 +68,9 @@ function withDerived(reported: Reported): FleetDevice {
     place: placeOf(reported),
     speed: numberOrNull(position?.speed),
     battery: numberOrNull(position?.battery) ?? numberOrNull(reported.sensors?.batteryLevel),
-    statusText: isAssetTracker ? trackerSummary(reported.status) : (position?.eventcode ?? '—'),
+    statusText: isAssetTracker
+      ? trackerSummary(reported.status)
+      : formatEventCode(position?.eventcode),
   };
 }
 
