@@ -160,6 +160,15 @@ module.exports = {
       to: { path: '^src/[^/]+\\.ts$' },
     },
     {
+      name: 'event-codes-plain-data',
+      comment:
+        "The dashboard's page bundles the event-code table (web/src/format.ts): it imports " +
+        'nothing, so no server code (or Node module) reaches the browser.',
+      severity: 'error',
+      from: { path: '^src/telemetry/event-codes\\.ts$' },
+      to: {},
+    },
+    {
       name: 'features-through-public-entry-points',
       comment:
         "A feature reaches another only through its module, its entities and the files listed in PUBLIC (this file's top).",

@@ -34,6 +34,18 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The dashboard's unit specs are left out of web/tsconfig.json (the page must not see jest's
+    // globals): they are checked with web/tsconfig.spec.json.
+    files: ['web/src/**/*.spec.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './web/tsconfig.spec.json',
+        tsconfigRootDir: __dirname,
+      },
+    },
+  },
+  {
     files: [
       'src/config/**',
       'src/main.ts',

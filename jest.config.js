@@ -7,6 +7,21 @@ const transform = {
 };
 
 /**
+ * The dashboard's pure logic: the `*.spec.ts` beside the code in web/src, which need no DOM and no
+ * browser. The page's code is written for the bundler as ES modules; jest loads CommonJS, so
+ * ts-jest compiles it to that here.
+ */
+const web = {
+  displayName: 'web',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/web/src/**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: { module: 'commonjs' } }],
+  },
+};
+
+/**
  * The fault-injection suite (`npm run test:faults`) runs the compiled app as separate processes
  * with servers of its own that it kills and restarts; it takes minutes, so `npm test` leaves it
  * out: the project exists only when FLEETHUB_FAULTS=1.
@@ -51,6 +66,7 @@ module.exports = {
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform,
     },
+    web,
     {
       displayName: 'contracts',
       testEnvironment: 'node',

@@ -1,4 +1,8 @@
-/** The 29 event codes of the telemetry spec, code → event name. */
+/**
+ * The 29 event codes of the telemetry spec, code → event name. The dashboard's page bundles this
+ * table too (it names a position's code): it stays plain data that imports nothing, so no server
+ * code reaches the browser (`npm run lint:deps` checks it).
+ */
 export const EVENT_CODES = {
   '101': 'POSICION',
   '113': 'POSICION_STANDBY',

@@ -17,3 +17,21 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   node.append(...children);
   return node;
 }
+
+/**
+ * A `<section>` named by its own `<h2>` (whose id is `<className>-title`), so assistive
+ * technology lists it as a region of that name.
+ */
+export function titledSection(
+  className: string,
+  title: string,
+  ...children: (Node | string)[]
+): HTMLElement {
+  const titleId = `${className}-title`;
+  return element(
+    'section',
+    { class: className, 'aria-labelledby': titleId },
+    element('h2', { id: titleId }, title),
+    ...children,
+  );
+}

@@ -1,4 +1,6 @@
-/** How the page writes times, speeds and places: one place, so every view agrees. */
+/** How the page writes times, speeds, places and event codes: one place, so every view agrees. */
+
+import { EVENT_CODES } from '../../src/telemetry/event-codes';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   year: 'numeric',
@@ -27,4 +29,16 @@ export function formatCoordinates(lat: number, lon: number): string {
 export function toLocalInputValue(date: Date): string {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 16);
+}
+
+/**
+ * A tracker's event code with the telemetry contract's name for it, in words ("118 · Ignicion
+ * on"); a code the contract does not list, as it is. The API sends only the code with a
+ * position, so the page bundles the server's own table rather than keep a copy.
+ */
+export function formatEventCode(code: string | null | undefined): string {
+  if (!code) return '—';
+  if (!Object.hasOwn(EVENT_CODES, code)) return code;
+  const name = EVENT_CODES[code as keyof typeof EVENT_CODES];
+  return `${code} · ${name.charAt(0)}${name.slice(1).toLowerCase().replaceAll('_', ' ')}`;
 }

@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { apiUrl, type Session } from './api';
+import { DEFAULT_RETRY_MS, reconnectDelay, retryAfterMs } from './live-retry';
 import type { LiveEvent, LivePosition } from './types';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
@@ -9,21 +10,6 @@ export interface LiveListener {
   event?(message: LiveEvent): void;
   /** The stream could not resume where it left off: reload what it would have updated. */
   gap?(): void;
-}
-
-/** Until the server says otherwise (`retry:`); the API sends 2000. */
-const DEFAULT_RETRY_MS = 2000;
-/** Failed attempts in a row double the delay, up to this. */
-const MAX_RETRY_MS = 30_000;
-
-/** `Retry-After` in milliseconds (seconds or an HTTP date), or undefined when absent or unreadable. */
-function retryAfterMs(response: Response): number | undefined {
-  const value = response.headers.get('Retry-After');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -43,7 +29,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * EventSource cannot send, so the stream is read with fetch and parsed here, and this does what a
  * browser's EventSource would: remember the last id, reconnect after the server's `retry:` delay
  * sending `Last-Event-ID`, so nothing is missed. A refusal with `Retry-After` (stream caps) waits
- * that long; failures in a row back off up to MAX_RETRY_MS. A 401 is retried too: the session
+ * that long; failures in a row back off (`reconnectDelay`). A 401 is retried too: the session
  * renews its token by itself, and when it cannot it ends, which stops the stream.
  */
 export class LiveStream {
@@ -79,7 +65,7 @@ export class LiveStream {
     let failures = 0;
     let connectedBefore = false;
     while (!signal.aborted) {
-      let wait: number | undefined;
+      let retryAfter: number | undefined;
       try {
         const headers: Record<string, string> = { Accept: 'text/event-stream' };
         if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
@@ -94,7 +80,7 @@ export class LiveStream {
           await this.read(response.body);
         } else {
           failures += 1;
-          wait = retryAfterMs(response);
+          retryAfter = retryAfterMs(response.headers.get('Retry-After'), Date.now());
           await response.body?.cancel();
         }
       } catch {
@@ -103,8 +89,7 @@ export class LiveStream {
       }
       if (signal.aborted) return;
       this.setState('reconnecting');
-      const backoff = Math.min(this.retryMs * 2 ** Math.max(0, failures - 1), MAX_RETRY_MS);
-      await sleep(wait ?? backoff, signal);
+      await sleep(reconnectDelay(this.retryMs, failures, retryAfter), signal);
     }
   }
 

@@ -1,3 +1,4 @@
+import { createAlertSlot } from './alert';
 import { ApiError, Session, type Credentials } from './api';
 import { element } from './dom';
 
@@ -34,7 +35,8 @@ export function mountSignIn(
     return element('div', { class: 'field' }, element('label', { for: id }, label), input);
   });
   const button = element('button', { type: 'submit' }, 'Sign in');
-  const alert = element('p', { class: 'alert', role: 'alert' }, notice ?? '');
+  const alert = createAlertSlot();
+  if (notice) alert.show(notice);
   const form = element(
     'form',
     { class: 'sign-in', 'aria-labelledby': 'sign-in-title' },
@@ -42,7 +44,7 @@ export function mountSignIn(
     element('p', { class: 'hint' }, 'Sign in with the credentials of your tenant.'),
     ...rows,
     button,
-    alert,
+    alert.element,
   );
   const main = element('main', { class: 'sign-in-page' }, form);
   root.replaceChildren(main);
@@ -69,8 +71,9 @@ export function mountSignIn(
         (error: unknown) => {
           if (aborter.signal.aborted) return;
           setBusy(false);
-          alert.textContent =
-            error instanceof ApiError ? error.message : 'FleetHub cannot be reached; try again.';
+          alert.show(
+            error instanceof ApiError ? error.message : 'FleetHub cannot be reached; try again.',
+          );
           inputs.password.select();
         },
       );
@@ -82,7 +85,7 @@ export function mountSignIn(
     form.setAttribute('aria-busy', String(busy));
     button.disabled = busy;
     button.textContent = busy ? 'Signing in…' : 'Sign in';
-    if (busy) alert.textContent = '';
+    if (busy) alert.clear();
   }
 
   return () => {

@@ -1,9 +1,10 @@
 import type L from 'leaflet';
+import { createAlertSlot, messageOf } from '../alert';
 import type { Query } from '../api';
+import { element } from '../dom';
 import { toLocalInputValue } from '../format';
 import { createMap } from '../map';
 import type { DeviceEvent, Position } from '../types';
-import { createAlertSlot, messageOf } from './alert-slot';
 import { instantMicros } from './device-time';
 import type { DeviceViewContext } from './device-view';
 import { createEventsList } from './events-list';
@@ -51,16 +52,13 @@ function describeTrack(track: Track): string {
 }
 
 function dateTimeField(id: string, label: string, value: Date): [HTMLElement, HTMLInputElement] {
-  const field = document.createElement('div');
-  field.className = 'device-range__field';
-  const labelElement = document.createElement('label');
-  labelElement.htmlFor = id;
-  labelElement.textContent = label;
-  const input = document.createElement('input');
-  input.type = 'datetime-local';
-  input.id = id;
-  input.value = toLocalInputValue(value);
-  field.append(labelElement, input);
+  const input = element('input', { type: 'datetime-local', id, value: toLocalInputValue(value) });
+  const field = element(
+    'div',
+    { class: 'device-range__field' },
+    element('label', { for: id }, label),
+    input,
+  );
   return [field, input];
 }
 
@@ -76,32 +74,23 @@ export function mountDeviceHistory(
   signal: AbortSignal,
 ): () => void {
   const path = `/devices/${encodeURIComponent(deviceId)}`;
-  const body = document.createElement('div');
-  body.className = 'device-view__body';
-  const panel = document.createElement('div');
-  panel.className = 'device-view__panel';
-  const mapElement = document.createElement('div');
-  mapElement.id = 'device-map';
-  mapElement.className = 'device-view__map';
-  body.append(panel, mapElement);
+  const panel = element('div', { class: 'device-view__panel' });
+  const mapElement = element('div', { id: 'device-map', class: 'device-view__map' });
   // Leaflet measures its element: it must be in the page before the map is made.
-  view.append(body);
+  view.append(element('div', { class: 'device-view__body' }, panel, mapElement));
 
   const defaultRange = lastDay(new Date());
-  const form = document.createElement('form');
-  form.className = 'device-range';
-  form.noValidate = true;
-  form.setAttribute('aria-label', 'Time range');
   const [fromField, fromInput] = dateTimeField('device-from', 'From', defaultRange.from);
   const [toField, toInput] = dateTimeField('device-to', 'To', defaultRange.to);
-  const showButton = document.createElement('button');
-  showButton.type = 'submit';
-  showButton.textContent = 'Show';
-  form.append(fromField, toField, showButton);
+  const form = element(
+    'form',
+    { class: 'device-range', novalidate: true, 'aria-label': 'Time range' },
+    fromField,
+    toField,
+    element('button', { type: 'submit' }, 'Show'),
+  );
   const rangeProblem = createAlertSlot();
-  const summary = document.createElement('p');
-  summary.id = 'track-summary';
-  summary.setAttribute('role', 'status');
+  const summary = element('p', { id: 'track-summary', role: 'status' });
   const loadFailure = createAlertSlot();
 
   const map = createMap(mapElement, config, `Track of ${deviceId}`);
@@ -116,8 +105,9 @@ export function mountDeviceHistory(
     summary,
     loadFailure.element,
     replay.element,
-    events.element,
+    // Above the events: their list can be long, and the downloads stay in sight.
     exports.element,
+    events.element,
   );
 
   const showCenter = () => {

@@ -1,8 +1,9 @@
+import { createAlertSlot, messageOf } from '../alert';
 import type { Session } from '../api';
 import type { DashboardConfig } from '../config';
+import { element } from '../dom';
 import { formatTime } from '../format';
 import type { Device, DeviceKind } from '../types';
-import { createAlertSlot, messageOf } from './alert-slot';
 import { mountDeviceHistory } from './device-history';
 import './device-view.css';
 
@@ -26,25 +27,22 @@ export function mountDeviceView(root: HTMLElement, context: DeviceViewContext): 
   const { session, deviceId } = context;
   const lifetime = new AbortController();
 
-  const view = document.createElement('section');
-  view.className = 'device-view';
-  view.setAttribute('aria-labelledby', 'device-title');
-  const header = document.createElement('header');
-  header.className = 'device-view__header';
-  const back = document.createElement('a');
-  back.href = '#/';
-  back.textContent = 'Back to fleet';
-  const heading = document.createElement('h1');
-  heading.id = 'device-title';
-  heading.textContent = deviceId;
   // Focus lands on the heading when the view opens, so a screen reader starts here.
-  heading.tabIndex = -1;
-  const facts = document.createElement('p');
-  facts.className = 'device-view__facts';
-  facts.textContent = 'Loading…';
+  const heading = element('h1', { id: 'device-title', tabindex: -1 }, deviceId);
+  const facts = element('p', { class: 'device-view__facts' }, 'Loading…');
   const problem = createAlertSlot();
-  header.append(back, heading, facts, problem.element);
-  view.append(header);
+  const view = element(
+    'section',
+    { class: 'device-view', 'aria-labelledby': 'device-title' },
+    element(
+      'header',
+      { class: 'device-view__header' },
+      element('a', { href: '#/' }, 'Back to fleet'),
+      heading,
+      facts,
+      problem.element,
+    ),
+  );
   root.replaceChildren(view);
   heading.focus();
   const previousTitle = document.title;

@@ -1,3 +1,4 @@
+import { element, titledSection } from '../dom';
 import { formatTime } from '../format';
 import type { DeviceEvent } from '../types';
 
@@ -23,41 +24,24 @@ const KEY_MOVES: Record<string, (index: number, last: number) => number> = {
 };
 
 function eventButton(event: DeviceEvent, index: number): HTMLButtonElement {
-  const time = document.createElement('time');
-  time.dateTime = event.occurredAt;
-  time.textContent = formatTime(event.occurredAt);
-  const type = document.createElement('span');
-  type.className = 'device-events__type';
-  type.textContent = event.type;
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.dataset.index = String(index);
-  button.tabIndex = -1;
-  button.append(time, ' ', type);
+  const button = element(
+    'button',
+    { type: 'button', 'data-index': index, tabindex: -1 },
+    element('time', { datetime: event.occurredAt }, formatTime(event.occurredAt)),
+    ' ',
+    element('span', { class: 'device-events__type' }, event.type),
+  );
   if (event.code !== null) {
-    const code = document.createElement('span');
-    code.className = 'device-events__code';
-    code.textContent = event.code;
-    button.append(' ', code);
+    button.append(' ', element('span', { class: 'device-events__code' }, event.code));
   }
   return button;
 }
 
 export function createEventsList(onChoose: (event: DeviceEvent) => void): EventsList {
-  const element = document.createElement('section');
-  element.className = 'device-events';
-  element.setAttribute('aria-labelledby', 'device-events-title');
-  const title = document.createElement('h2');
-  title.id = 'device-events-title';
-  title.textContent = 'Events';
-  const count = document.createElement('p');
-  count.setAttribute('role', 'status');
-  const remark = document.createElement('p');
-  remark.className = 'device-events__note';
-  remark.setAttribute('aria-live', 'polite');
-  const list = document.createElement('ul');
-  list.setAttribute('aria-label', 'Events');
-  element.append(title, count, list, remark);
+  const count = element('p', { role: 'status' });
+  const remark = element('p', { class: 'device-events__note', 'aria-live': 'polite' });
+  const list = element('ul', { 'aria-label': 'Events' });
+  const section = titledSection('device-events', 'Events', count, list, remark);
 
   const events: DeviceEvent[] = [];
   const buttons: HTMLButtonElement[] = [];
@@ -104,14 +88,12 @@ export function createEventsList(onChoose: (event: DeviceEvent) => void): Events
   clear();
 
   return {
-    element,
+    element: section,
     append(page) {
       const items = document.createDocumentFragment();
       for (const event of page) {
         const button = eventButton(event, events.length);
-        const item = document.createElement('li');
-        item.append(button);
-        items.append(item);
+        items.append(element('li', {}, button));
         events.push(event);
         buttons.push(button);
       }

@@ -1,5 +1,6 @@
+import { createAlertSlot, messageOf } from '../alert';
 import { apiUrl, Session } from '../api';
-import { createAlertSlot, messageOf } from './alert-slot';
+import { element, titledSection } from '../dom';
 import { exportFileName, rangeQuery, type TimeRange } from './time-range';
 
 /** The positions route's file formats; each is also the file's extension. */
@@ -21,10 +22,7 @@ export interface Exports {
 
 function save(blob: Blob, fileName: string, container: HTMLElement): void {
   const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
+  const link = element('a', { href: url, download: fileName, hidden: true });
   container.append(link);
   link.click();
   link.remove();
@@ -32,18 +30,10 @@ function save(blob: Blob, fileName: string, container: HTMLElement): void {
 }
 
 export function createExports(session: Session, deviceId: string, signal: AbortSignal): Exports {
-  const element = document.createElement('section');
-  element.className = 'device-exports';
-  element.setAttribute('aria-labelledby', 'device-exports-title');
-  const title = document.createElement('h2');
-  title.id = 'device-exports-title';
-  title.textContent = 'Export';
-  const buttons = document.createElement('div');
-  buttons.className = 'device-exports__buttons';
-  const status = document.createElement('p');
-  status.setAttribute('role', 'status');
+  const buttons = element('div', { class: 'device-exports__buttons' });
+  const status = element('p', { role: 'status' });
   const failure = createAlertSlot();
-  element.append(title, buttons, status, failure.element);
+  const section = titledSection('device-exports', 'Export', buttons, status, failure.element);
 
   const path = `/devices/${encodeURIComponent(deviceId)}/positions`;
   const downloading = new Set<HTMLButtonElement>();
@@ -70,7 +60,7 @@ export function createExports(session: Session, deviceId: string, signal: AbortS
         signal,
       });
       if (!response.ok) throw await Session.errorOf(response);
-      save(await response.blob(), fileName, element);
+      save(await response.blob(), fileName, section);
       status.textContent = `Saved ${fileName}`;
     } catch (error) {
       if (signal.aborted) return;
@@ -83,15 +73,13 @@ export function createExports(session: Session, deviceId: string, signal: AbortS
   }
 
   for (const format of FORMATS) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = `Download ${format.name}`;
+    const button = element('button', { type: 'button' }, `Download ${format.name}`);
     button.addEventListener('click', () => void download(button, format));
     buttons.append(button);
   }
 
   return {
-    element,
+    element: section,
     setRange(next) {
       range = next;
       // What the last download said was about another range.

@@ -1,4 +1,5 @@
 import L from 'leaflet';
+import { element } from '../dom';
 import { formatSpeed, formatTime } from '../format';
 import type { Track, TrackPoint } from './track';
 
@@ -23,21 +24,17 @@ function describe(point: TrackPoint): string {
 }
 
 export function createReplay(map: L.Map, track: Track): Replay {
-  const element = document.createElement('div');
-  element.className = 'device-replay';
-  const label = document.createElement('label');
-  label.htmlFor = 'device-replay';
-  label.textContent = 'Replay';
-  const slider = document.createElement('input');
-  slider.type = 'range';
-  slider.id = 'device-replay';
-  slider.min = '0';
-  slider.step = '1';
-  const button = document.createElement('button');
-  button.type = 'button';
-  const output = document.createElement('output');
-  output.htmlFor.add(slider.id);
-  element.append(label, slider, button, output);
+  const slider = element('input', { type: 'range', id: 'device-replay', min: 0, step: 1 });
+  const button = element('button', { type: 'button' });
+  const output = element('output', { for: 'device-replay' });
+  const root = element(
+    'div',
+    { class: 'device-replay' },
+    element('label', { for: 'device-replay' }, 'Replay'),
+    slider,
+    button,
+    output,
+  );
 
   const marker = L.circleMarker([0, 0], {
     radius: 7,
@@ -114,7 +111,7 @@ export function createReplay(map: L.Map, track: Track): Replay {
   reset();
 
   return {
-    element,
+    element: root,
     refresh() {
       const count = track.points.length;
       slider.max = String(Math.max(0, count - 1));

@@ -191,7 +191,13 @@ export class DeviceTable {
       const text = column.text(device, online);
       if (view.texts[i] === text) return;
       view.texts[i] = text;
-      (i === 0 ? view.link : view.cells[i]).textContent = text;
+      if (i === 0) {
+        view.link.textContent = text;
+        return;
+      }
+      view.cells[i].textContent = text;
+      // A narrow column cuts its text with an ellipsis (a status's name, say): hovering shows it all.
+      view.cells[i].title = text;
     });
   }
 

@@ -1,3 +1,4 @@
+import { formatEventCode } from '../format';
 import type { Device, DeviceKind, LiveEvent, LivePosition, PositionSnapshot } from '../types';
 
 /**
@@ -67,7 +68,9 @@ function withDerived(reported: Reported): FleetDevice {
     place: placeOf(reported),
     speed: numberOrNull(position?.speed),
     battery: numberOrNull(position?.battery) ?? numberOrNull(reported.sensors?.batteryLevel),
-    statusText: isAssetTracker ? trackerSummary(reported.status) : (position?.eventcode ?? '—'),
+    statusText: isAssetTracker
+      ? trackerSummary(reported.status)
+      : formatEventCode(position?.eventcode),
   };
 }
 
@@ -77,7 +80,10 @@ function newer<P extends PositionSnapshot>(a: P | null, b: P | null): P | null {
   return Date.parse(b.recordedAt) > Date.parse(a.recordedAt) ? b : a;
 }
 
-const later = (a: string, b: string) => (Date.parse(b) > Date.parse(a) ? b : a);
+/** The later of two API times; a device not seen before (no `known`) takes `reported`. */
+function later(known: string | undefined, reported: string): string {
+  return known === undefined || Date.parse(reported) > Date.parse(known) ? reported : known;
+}
 
 /**
  * A device of the API merged into what the view has: its status and sensors are the API's, its
@@ -89,44 +95,49 @@ export function fromApi(device: Device, known: FleetDevice | undefined): FleetDe
     kind: device.kind,
     status: device.status,
     sensors: device.sensors,
-    lastSeenAt: known ? later(known.lastSeenAt, device.lastSeenAt) : device.lastSeenAt,
+    lastSeenAt: later(known?.lastSeenAt, device.lastSeenAt),
     latestPosition: newer(known?.latestPosition ?? null, device.latestPosition),
     lastFixPosition: newer(known?.lastFixPosition ?? null, device.lastFixPosition),
   });
 }
 
-/** A live position applied to a device (a new one when the view has not seen it yet). */
-export function withLivePosition(
-  { deviceId, kind, position }: LivePosition,
+/**
+ * What any live message says of its device: it was heard from at `receivedAt`. The rest is what
+ * the view knew (nothing for a device it has not seen yet): live messages carry no status.
+ */
+function heardFrom(
+  { deviceId, kind }: LivePosition | LiveEvent,
+  receivedAt: string,
   known: FleetDevice | undefined,
-): FleetDevice {
-  return withDerived({
+): Reported {
+  return {
     deviceId,
     kind,
     status: known?.status ?? null,
     sensors: known?.sensors ?? null,
-    lastSeenAt: known ? later(known.lastSeenAt, position.receivedAt) : position.receivedAt,
-    latestPosition: newer(known?.latestPosition ?? null, position),
-    lastFixPosition: position.fix
-      ? newer(known?.lastFixPosition ?? null, position)
-      : (known?.lastFixPosition ?? null),
+    lastSeenAt: later(known?.lastSeenAt, receivedAt),
+    latestPosition: known?.latestPosition ?? null,
+    lastFixPosition: known?.lastFixPosition ?? null,
+  };
+}
+
+/** A live position applied to a device (a new one when the view has not seen it yet). */
+export function withLivePosition(
+  message: LivePosition,
+  known: FleetDevice | undefined,
+): FleetDevice {
+  const { position } = message;
+  const heard = heardFrom(message, position.receivedAt, known);
+  return withDerived({
+    ...heard,
+    latestPosition: newer(heard.latestPosition, position),
+    lastFixPosition: position.fix ? newer(heard.lastFixPosition, position) : heard.lastFixPosition,
   });
 }
 
 /** A live event applied to a device: it was heard from (a new one, not located yet, if unseen). */
-export function withLiveEvent(
-  { deviceId, kind, event }: LiveEvent,
-  known: FleetDevice | undefined,
-): FleetDevice {
-  return withDerived({
-    deviceId,
-    kind,
-    status: known?.status ?? null,
-    sensors: known?.sensors ?? null,
-    lastSeenAt: known ? later(known.lastSeenAt, event.receivedAt) : event.receivedAt,
-    latestPosition: known?.latestPosition ?? null,
-    lastFixPosition: known?.lastFixPosition ?? null,
-  });
+export function withLiveEvent(message: LiveEvent, known: FleetDevice | undefined): FleetDevice {
+  return withDerived(heardFrom(message, message.event.receivedAt, known));
 }
 
 export function isOnline(device: FleetDevice, now: number, offlineAfterMs: number): boolean {

@@ -1,3 +1,4 @@
+import { createAlertSlot } from '../alert';
 import type { Session } from '../api';
 import type { DashboardConfig } from '../config';
 import { element } from '../dom';
@@ -50,7 +51,7 @@ export function mountFleetView(
     spellcheck: 'false',
   });
   const count = element('p', { class: 'fleet-count' }, 'Loading devices…');
-  const alert = element('p', { role: 'alert', class: 'alert' });
+  const alert = createAlertSlot();
   const table = new DeviceTable({
     select: (device) => select(device),
     open: (device) => {
@@ -79,7 +80,7 @@ export function mountFleetView(
           ),
           count,
         ),
-        alert,
+        alert.element,
         table.element,
       ),
       mapElement,
@@ -92,7 +93,8 @@ export function mountFleetView(
   const feed = new FleetFeed(session, live, {
     changed: requestPaint,
     trouble: (message) => {
-      alert.textContent = message ?? '';
+      if (message) alert.show(message);
+      else alert.clear();
     },
   });
 

@@ -1,3 +1,5 @@
+import { element } from './dom';
+
 /** An error's text for the user: an ApiError's is the API's own message, word for word. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -14,19 +16,14 @@ export interface AlertSlot {
 }
 
 export function createAlertSlot(): AlertSlot {
-  const element = document.createElement('div');
-  element.className = 'device-alert-slot';
+  const slot = element('div', { class: 'alert-slot' });
   return {
-    element,
+    element: slot,
     show(text) {
-      const alert = document.createElement('p');
-      alert.className = 'device-alert';
-      alert.setAttribute('role', 'alert');
-      alert.textContent = text;
-      element.replaceChildren(alert);
+      slot.replaceChildren(element('p', { class: 'alert', role: 'alert' }, text));
     },
     clear() {
-      element.replaceChildren();
+      slot.replaceChildren();
     },
   };
 }
