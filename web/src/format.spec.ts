@@ -51,11 +51,10 @@ describe('toLocalInputValue', () => {
 });
 
 describe('formatEventCode', () => {
-  it("adds the telemetry contract's name for the code, in words", () => {
-    expect(formatEventCode('101')).toBe('101 · Posicion');
-    expect(formatEventCode('118')).toBe('118 · Ignicion on');
-    expect(formatEventCode('117')).toBe('117 · Exceso velocidad');
-    expect(formatEventCode('122')).toBe('122 · Input01 on');
+  it("adds the telemetry contract's name for the code, as the API names its events", () => {
+    expect(formatEventCode('101')).toBe('101 · POSICION');
+    expect(formatEventCode('118')).toBe('118 · IGNICION_ON');
+    expect(formatEventCode('117')).toBe('117 · EXCESO_VELOCIDAD');
   });
 
   it('writes a code the contract does not list as it is', () => {

@@ -32,13 +32,13 @@ export function toLocalInputValue(date: Date): string {
 }
 
 /**
- * A tracker's event code with the telemetry contract's name for it, in words ("118 · Ignicion
- * on"); a code the contract does not list, as it is. The API sends only the code with a
+ * A tracker's event code with the telemetry contract's name for it ("118 · IGNICION_ON"), the name
+ * the API gives the same code's events, so table and event list agree; a code the contract does
+ * not list, as it is. The API sends only the code with a
  * position, so the page bundles the server's own table rather than keep a copy.
  */
 export function formatEventCode(code: string | null | undefined): string {
   if (!code) return '—';
   if (!Object.hasOwn(EVENT_CODES, code)) return code;
-  const name = EVENT_CODES[code as keyof typeof EVENT_CODES];
-  return `${code} · ${name.charAt(0)}${name.slice(1).toLowerCase().replaceAll('_', ' ')}`;
+  return `${code} · ${EVENT_CODES[code as keyof typeof EVENT_CODES]}`;
 }

@@ -55,7 +55,7 @@ describe('fromApi', () => {
       lastSeenMs: Date.parse('2026-04-04T10:00:01.000Z'),
       speed: 40,
       battery: 80,
-      statusText: '101 · Posicion',
+      statusText: '101 · POSICION',
     });
     expect(device.place?.recordedAt).toBe('2026-04-04T10:00:00.000Z');
   });
@@ -138,7 +138,7 @@ describe('withLivePosition', () => {
     expect(device.place?.recordedAt).toBe('2026-04-04T10:20:00.000Z');
     expect(device).toMatchObject({
       speed: 55,
-      statusText: '118 · Ignicion on',
+      statusText: '118 · IGNICION_ON',
       lastSeenAt: '2026-04-04T10:20:01.000Z',
       status: { note: 'kept' },
       sensors: { temp: 4 },
