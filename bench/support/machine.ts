@@ -1,12 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fmt } from './stats';
 
 /** `4 × AMD EPYC, 15.6 GiB, Node v20.19.0`: the machine a benchmark's figures come from. */
 export function describeMachine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`;
+}
+
+/**
+ * `load average 1.80, 3.84, 3.93` (1, 5 and 15 minutes): on a shared machine, how busy others kept
+ * it around a run.
+ */
+export function describeLoad(): string {
+  return `load average ${loadavg()
+    .map((load) => fmt(load, 2))
+    .join(', ')}`;
 }
 
 /** Clock ticks per second of the times in /proc (USER_HZ). */
@@ -85,4 +95,19 @@ export function cpuUse(from: CpuSnapshot, to: CpuSnapshot): CpuUse {
     machine: (100 * cores * (to.busy - from.busy)) / (to.total - from.total),
     capacity: 100 * cores,
   };
+}
+
+/**
+ * Runs `work`; with it, the CPU that processes other than `ours` took meanwhile, in percent of one
+ * core. `ours` is asked at the start and at the end (for processes started meanwhile).
+ */
+export async function othersDuring<T>(
+  ours: () => Promise<number[]>,
+  work: () => Promise<T>,
+): Promise<{ result: T; others: number }> {
+  const from = cpuSnapshot(await ours());
+  const result = await work();
+  const pids = [...new Set([...from.processes.keys(), ...(await ours())])];
+  const use = cpuUse(from, cpuSnapshot(pids));
+  return { result, others: Math.max(0, use.machine - use.of(pids)) };
 }

@@ -14,3 +14,17 @@ export const fmt = (value: number, digits = 0) =>
 export function verdict(ok: boolean): string {
   return ok ? 'PASS' : 'FAIL';
 }
+
+/** Columns padded to their widest cell, the first left-aligned, the others right-aligned. */
+export function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows) {
+    console.log(
+      row
+        .map((cell, column) =>
+          column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+        )
+        .join('   '),
+    );
+  }
+}

@@ -4,7 +4,8 @@
  */
 export class BatchFactory {
   private sequence = 0;
-  private readonly start = Date.UTC(2026, 0, 1);
+  /** The first point's time (epoch ms): batch n's points are `size` seconds from n × size on. */
+  readonly start = Date.UTC(2026, 0, 1);
 
   constructor(
     private readonly imeiCount = 10_000,
