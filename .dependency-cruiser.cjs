@@ -38,6 +38,7 @@ const PUBLIC = {
     'principal.ts',
     'roles.ts',
     'failed-auth.limiter.ts',
+    'tenant-request.limit.ts',
     'require-tenant.ts',
     'tenants.service.ts',
     'users.service.ts',

@@ -8,6 +8,7 @@ import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { answerClientErrors } from './common/http/client-errors';
 import { requestId } from './common/http/request-id';
+import { loggerParams, requestLogging } from './common/logging';
 import type { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -67,8 +68,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   server.requestTimeout = config.http.bodyTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS;
   // JSON API answers are not cached by validators; hashing every body for an ETag is wasted work.
   app.set('etag', false);
-  // The request id before anything can fail; pino-http then reuses it (`req.id`) rather than
-  // minting another.
+  // The request id before anything can fail; every log line of the request carries it.
   app.use((request: Request, response: Response, next: NextFunction) => {
     request.id = requestId(request, response);
     next();
@@ -77,4 +77,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   SwaggerModule.setup('docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
+  // After the documentation's routes, which answer with no line; before the application's.
+  app.use(requestLogging(loggerParams(config)));
 }

@@ -1,10 +1,13 @@
+import type { Request, Response } from 'express';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { DatabaseError } from 'pg';
-import type { Logger } from 'pino';
-import { pinoHttp, type Options } from 'pino-http';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 import { QueryFailedError } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { logFormat, loggerParams } from './logging';
+import { logFormat, loggerParams, requestLogging } from './logging';
 
 const SQL = 'SELECT "UserEntity"."id" FROM "users" "UserEntity" WHERE "UserEntity"."username" = $1';
 const SECRET_VALUE = 'admin-secret-username';
@@ -23,18 +26,26 @@ function queryFailure(): QueryFailedError {
   return new QueryFailedError(SQL, [SECRET_VALUE], driverError);
 }
 
-/** The JSON lines the application's logger writes for `log`. */
-function logLines(log: (logger: Logger) => void): Record<string, unknown>[] {
-  const lines: string[] = [];
+type Line = Record<string, unknown>;
+
+/** The application's logger options at `level`, and a stream that keeps the JSON lines written. */
+function capture(level: string): { options: LoggerOptions; sink: Writable; lines: Line[] } {
+  const lines: Line[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
+      lines.push(JSON.parse(chunk.toString()) as Line);
       done();
     },
   });
-  const { pinoHttp: options } = loggerParams(loadConfig({ LOG_LEVEL: 'trace' }), false);
-  log(pinoHttp(options as Options, sink).logger);
-  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const { pinoHttp } = loggerParams(loadConfig({ LOG_LEVEL: level }), false);
+  return { options: pinoHttp as LoggerOptions, sink, lines };
+}
+
+/** The JSON lines the application's logger writes for `log`. */
+function logLines(log: (logger: Logger) => void): Line[] {
+  const { options, sink, lines } = capture('trace');
+  log(pino(options, sink));
+  return lines;
 }
 
 describe('loggerParams: errors in the logs', () => {
@@ -73,6 +84,18 @@ describe('loggerParams: errors in the logs', () => {
     );
   });
 
+  it('keeps the message, type and stack of any error', () => {
+    const [line] = logLines((logger) =>
+      logger.error({ err: Object.assign(new Error('boom'), { status: 502 }) }, 'failed'),
+    );
+    expect(line.err).toEqual({
+      type: 'Error',
+      message: 'boom',
+      stack: expect.stringContaining('Error: boom'),
+      status: 502,
+    });
+  });
+
   it('passes what is no error as it is', () => {
     const [line] = logLines((logger) => logger.error({ err: 'plain text' }, 'failed'));
     expect(line.err).toBe('plain text');
@@ -105,5 +128,91 @@ describe('logFormat: one format for every line of a process', () => {
     expect(Array.isArray(loggerParams(loadConfig({}), false).pinoHttp)).toBe(false);
     const pretty = loggerParams(loadConfig({ LOG_FORMAT: 'pretty' }), false).pinoHttp;
     expect(Array.isArray(pretty)).toBe(true);
+  });
+});
+
+describe('requestLogging: one line per answered request', () => {
+  /**
+   * Serves `handle` behind the middleware at `level`, sends one request per path (with
+   * credentials), and returns the lines written once every answer is in.
+   */
+  async function serve(
+    level: string,
+    paths: string[],
+    handle: (request: Request, response: Response) => void,
+  ): Promise<Line[]> {
+    const { options, sink, lines } = capture(level);
+    const middleware = requestLogging({ pinoHttp: [options, sink] });
+    const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
+      const [request, response] = [incoming as Request, outgoing as Response];
+      request.id = `id-of-${request.url}`;
+      middleware(request, response, () => handle(request, response));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const path of paths) {
+        const answer = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer secret-token', 'x-api-key': 'secret-key' },
+          body: '[]',
+        });
+        await answer.arrayBuffer();
+      }
+    } finally {
+      server.close();
+      await once(server, 'close');
+    }
+    return lines;
+  }
+
+  const answerWith = (request: Request, response: Response) => {
+    response.statusCode = Number(request.url.slice(1)) || 200;
+    response.end('{}');
+  };
+
+  it('names the request and its answer, at info, warn for a 4xx and error for a 5xx', async () => {
+    const lines = await serve('info', ['/200', '/404', '/503'], answerWith);
+    expect(lines).toEqual([
+      {
+        level: 30,
+        time: expect.any(Number),
+        pid: process.pid,
+        hostname: expect.any(String),
+        req: { id: 'id-of-/200', method: 'POST', url: '/200' },
+        res: { statusCode: 200 },
+        responseTime: expect.any(Number),
+        msg: 'request completed',
+      },
+      expect.objectContaining({ level: 40, res: { statusCode: 404 }, msg: 'request completed' }),
+      expect.objectContaining({
+        level: 50,
+        req: { id: 'id-of-/503', method: 'POST', url: '/503' },
+        res: { statusCode: 503 },
+        err: expect.objectContaining({ message: 'failed with status code 503' }),
+        msg: 'request errored',
+      }),
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/secret/);
+  });
+
+  it('writes nothing for the health and metrics paths, nor below its level', async () => {
+    expect(await serve('info', ['/health/live', '/metrics'], answerWith)).toEqual([]);
+    expect(await serve('warn', ['/200'], answerWith)).toEqual([]);
+  });
+
+  it('gives the request a logger whose lines name it', async () => {
+    const lines = await serve('warn', ['/200'], (request, response) => {
+      request.log.warn('while serving');
+      answerWith(request, response);
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        req: { id: 'id-of-/200', method: 'POST', url: '/200' },
+        msg: 'while serving',
+      }),
+    ]);
   });
 });

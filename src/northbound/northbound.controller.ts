@@ -8,7 +8,6 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { CurrentTenant, NorthboundAuth } from '../auth/decorators';
 import type { TenantPrincipal } from '../auth/principal';
@@ -29,8 +28,7 @@ export class NorthboundController {
 
   @Post()
   @HttpCode(200)
-  // No request limit: the tracker never resends a refused message, a limit would only lose data.
-  @SkipThrottle()
+  // No request limit (see NorthboundAuth).
   @NorthboundAuth()
   @ApiOperation({
     summary: 'Receive one Programmable Asset Tracker message',

@@ -1,12 +1,11 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { AuthModule } from '../auth/auth.module';
 import { FailedAuthLimiter } from '../auth/failed-auth.limiter';
+import { API_LIMIT_WINDOW_MS } from '../auth/tenant-request.limit';
 import type { AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
-import { API_LIMIT_WINDOW_MS, TenantRequestLimit } from './tenant-request.limit';
 import { BucketStore } from './bucket-store';
 import { Clock, SystemClock } from './clock';
 import { MemoryBucketStore } from './memory-bucket.store';
@@ -34,6 +33,8 @@ export class RateLimitModule {
       module: RateLimitModule,
       imports: [
         AuthModule,
+        // The request counters: the tenants' plain request limit (`TenantRequestLimit`, which the
+        // authentication decorators put on their routes) and the failed authentications.
         ThrottlerModule.forRootAsync({
           inject: [OPTIONAL_REDIS],
           useFactory: (redis?: Redis): ThrottlerModuleOptions => ({
@@ -52,7 +53,6 @@ export class RateLimitModule {
         },
         TenantLimitsService,
         TelemetryRateLimiter,
-        { provide: APP_INTERCEPTOR, useClass: TenantRequestLimit },
         // The auth guards' limit on failures shares the request counters' storage (Redis or memory).
         FailedAuthLimiter,
       ],

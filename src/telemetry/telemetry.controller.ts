@@ -6,9 +6,8 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { ApiAuth, CurrentPrincipal } from '../auth/decorators';
+import { ApiAuthLimitedBy, CurrentPrincipal } from '../auth/decorators';
 import type { ApiPrincipal } from '../auth/principal';
 import { Roles } from '../auth/roles';
 import { ok, type ApiResponse } from '../common/http/envelope';
@@ -35,13 +34,11 @@ export class TelemetryController {
 
   @Post()
   @HttpCode(200)
-  // Auth, then the body, then the token buckets, then (in the service) validation: invalid
-  // batches pay too.
-  @ApiAuth(TelemetryThrottlerGuard)
+  // Auth, then the body, then the token buckets (in place of the plain per-tenant request limit
+  // of the other routes), then (in the service) validation: invalid batches pay too.
+  @ApiAuthLimitedBy(TelemetryThrottlerGuard)
   // What trackers and gateways (device users) are for.
   @Roles('admin', 'device')
-  // The token buckets replace the plain per-tenant request limit of the other routes.
-  @SkipThrottle()
   @ApiOperation({
     summary: 'Ingest a batch of telemetry points',
     description:

@@ -1,6 +1,7 @@
-import type { ModuleMetadata, Provider, Type } from '@nestjs/common';
+import type { Provider, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -126,8 +127,6 @@ export interface ContractAppOptions {
   providers?: Provider[];
   /** Replaced by an `automock` each: whatever would reach PostgreSQL, Redis or a queue. */
   mocks?: Type[];
-  /** Modules the route's guards need beyond authentication (e.g. the throttler's). */
-  imports?: ModuleMetadata['imports'];
   /** Environment variables, as an operator would set them. */
   env?: Record<string, string>;
 }
@@ -166,7 +165,9 @@ export async function createContractApp(
       LoggerModule.forRoot(loggerParams(config)),
       // The global filter asks it for the format of other API families' mounts.
       ErrorFormatsModule,
-      ...(options.imports ?? []),
+      // The throttler the authentication decorators' request limit and telemetry's guard are
+      // built on; with no limit configured, it counts nothing (limits are an e2e matter).
+      ThrottlerModule.forRoot(),
     ],
     controllers: [controller],
     providers: [

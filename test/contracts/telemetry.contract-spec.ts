@@ -1,4 +1,3 @@
-import { ThrottlerModule } from '@nestjs/throttler';
 import type { Response } from 'supertest';
 import {
   ApiError,
@@ -62,7 +61,6 @@ describe('POST /apidev/v1/telemetry (contract)', () => {
         { provide: TrafficMeter, useValue: meter },
       ],
       mocks: [TelemetryProducer, TelemetryRateLimiter],
-      imports: [ThrottlerModule.forRoot()],
       env: { BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES) },
     });
     producer = app.mock(TelemetryProducer);
