@@ -4,7 +4,9 @@ import { toPositionDto } from '../src/devices/devices.mapper';
 import { DevicesService } from '../src/devices/devices.service';
 import { LiveEventBus } from '../src/devices/live/live-message';
 import type { PositionRow } from '../src/devices/position-columns';
-import { position, storeDeviceData, track } from './factories/device-data.factory';
+import type { DeviceDataBatch, EventInput, PositionInput } from '../src/devices/device-data';
+import { DeviceDataWriter } from '../src/devices/device-data.writer';
+import { deviceEvent, position, storeDeviceData, track } from './factories/device-data.factory';
 import { fleetHistory, storeFleetHistory } from './factories/device-history.factory';
 import {
   northboundCredentials,
@@ -541,6 +543,70 @@ describe('Devices API', () => {
 
     it("is 404 for another tenant's device", async () => {
       await api.get(other, `/${imei}/events`).expect(404);
+    });
+  });
+
+  describe('the device data writer', () => {
+    const batchOf = (
+      tenantId: string,
+      positions: PositionInput[],
+      events: EventInput[] = [],
+    ): DeviceDataBatch => ({
+      tenantId,
+      kind: 'tracker',
+      source: 'telemetry',
+      receivedAt: new Date().toISOString(),
+      positions,
+      events,
+    });
+    const storedRows = async (tenantId: string, deviceId: string) => {
+      const [rows] = await testApp.dataSource.query<{ positions: number; events: number }[]>(
+        `SELECT (SELECT count(*) FROM positions p WHERE p.device_id = d.id)::int AS positions,
+           (SELECT count(*) FROM device_events e WHERE e.device_id = d.id)::int AS events
+         FROM devices d WHERE d.tenant_id = $1 AND d.external_id = $2`,
+        [tenantId, deviceId],
+      );
+      return rows;
+    };
+
+    it('stores several tenants’ batches in one write, and only the new rows of a replayed one', async () => {
+      const writer = testApp.app.get(DeviceDataWriter);
+      const [a, b] = [randomImei(), randomImei()];
+      const stored = batchOf(fleet.tenantId, track(a, 3), [deviceEvent(a, '2026-04-04T10:00:00Z')]);
+      expect(await writer.write([stored])).toEqual({ positions: 3, events: 1 });
+
+      // The same batch again (a retried job), in one write with new rows of another tenant.
+      const fresh = batchOf(other.tenantId, track(b, 2), [deviceEvent(b, '2026-04-04T10:00:00Z')]);
+      expect(await writer.write([stored, fresh])).toEqual({ positions: 2, events: 1 });
+      expect(await storedRows(fleet.tenantId, a)).toEqual({ positions: 3, events: 1 });
+      expect(await storedRows(other.tenantId, b)).toEqual({ positions: 2, events: 1 });
+    });
+
+    it('stores a batch of events alone, its device with no position', async () => {
+      const id = randomImei();
+      const written = await testApp.app
+        .get(DeviceDataWriter)
+        .write([batchOf(fleet.tenantId, [], [deviceEvent(id, '2026-04-04T10:00:00Z')])]);
+      expect(written).toEqual({ positions: 0, events: 1 });
+      expect(await storedRows(fleet.tenantId, id)).toEqual({ positions: 0, events: 1 });
+      const device = (await api.get(fleet, `/${id}`).expect(200)).body as Envelope<Item>;
+      expect(device.data).toMatchObject({ latestPosition: null, lastFixPosition: null });
+    });
+
+    it('gives a new device whose latest position is fixed that position as its last fixed one', async () => {
+      const id = randomImei();
+      await storeDeviceData(testApp, fleet.tenantId, {
+        positions: [
+          position(id, '2026-04-04T10:00:00Z', { lat: 1, fix: false }),
+          position(id, '2026-04-04T10:01:00Z', { lat: 2 }),
+        ],
+      });
+      const device = ((await api.get(fleet, `/${id}`).expect(200)).body as Envelope<Item>).data;
+      expect(device.latestPosition).toMatchObject({
+        recordedAt: '2026-04-04T10:01:00.000Z',
+        lat: 2,
+      });
+      expect(device.lastFixPosition).toEqual(device.latestPosition);
     });
   });
 

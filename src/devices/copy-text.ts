@@ -8,18 +8,25 @@ const COPY_ESCAPES: Record<string, string> = {
   '\r': '\\r',
 };
 const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
 
-/** One value in COPY's text format: `\N` for NULL, objects as JSON, specials backslash-escaped. */
-function copyValue(value: CopyValue): string {
-  if (value === null || value === undefined) return '\\N';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : text;
-}
+const escaped = (text: string) =>
+  COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : text;
 
-/** One row in COPY's text format: its values in the order of `columns`, tab-separated. */
-export function copyLine<Column extends string>(
-  columns: readonly Column[],
-  row: Record<Column, CopyValue>,
-): string {
-  return `${columns.map((column) => copyValue(row[column])).join('\t')}\n`;
+/**
+ * One value in COPY's text format: `\N` for NULL, objects as JSON, specials backslash-escaped.
+ * Numbers and booleans are written as they are: their text never holds a special.
+ */
+export function copyValue(value: CopyValue): string {
+  switch (typeof value) {
+    case 'string':
+      return escaped(value);
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return value === null ? '\\N' : escaped(JSON.stringify(value));
+    default:
+      return '\\N';
+  }
 }

@@ -1,23 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { copyLine } from './copy-text';
+import { copyFromStdin } from './copy-from-stdin';
 import type { DeviceDataBatch, WriteResult } from './device-data';
-import { deviceKey, deviceRows, eventRows, positionRows } from './device-data.rows';
+import {
+  deviceIds,
+  deviceRows,
+  eventRows,
+  positionCopyText,
+  positionRows,
+  type DeviceIds,
+} from './device-data.rows';
 import {
   COPY_POSITIONS_SQL,
-  INSERT_EVENTS_SQL,
-  INSERT_POSITIONS_SQL,
-  UPSERT_DEVICES_SQL,
-  type NewPositionRow,
+  INSERT_POSITIONS,
+  UPSERT_DEVICES_AND_EVENTS,
+  type Statement,
 } from './device-data.sql';
 import { LiveAnnouncer, type CommittedWrite } from './live/live-announcer';
-import { POSITION_COLUMN_NAMES } from './position-columns';
 import { POSITIONS_DEFAULT_PARTITION } from './position-partitions';
 
 /** PostgreSQL's unique_violation: a position already stored (a replayed or duplicated job). */
@@ -34,16 +36,18 @@ const isRoutedBeforeAttach = (error: unknown) => {
   return code === '23514' && table === POSITIONS_DEFAULT_PARTITION;
 };
 
-/** Runs one statement; its rows. */
-type Query = <T = unknown>(sql: string, params: unknown[]) => Promise<T[]>;
+/** Runs one of the writer's statements; its rows. */
+type Query = <T = unknown>(statement: Statement, params: unknown[]) => Promise<T[]>;
 
 /**
- * Persists batches of positions and events, set-based, in one transaction: devices are upserted
- * first (their latest and last-fixed positions, and their reported state, moved only forward by
- * device time), then the positions go in by COPY, then the events. Positions and events have
- * natural keys, so a replayed or duplicated batch stores nothing twice: COPY cannot skip a row it
- * already has, so when one is there (a retried job) the positions are inserted again with
- * `ON CONFLICT DO NOTHING` instead, at a third of the speed, which only replays pay.
+ * Persists batches of positions and events, set-based, in one transaction of three round trips:
+ * BEGIN; the devices upserted (their latest and last-fixed positions, and their reported state,
+ * moved only forward by device time) together with the events, in one statement; the positions by
+ * COPY, sent with the COMMIT. Positions and events have natural keys, so a replayed or duplicated
+ * batch stores nothing twice: the events are inserted with `ON CONFLICT DO NOTHING`; COPY cannot
+ * skip a row it already has, so when one is there (a retried job) the transaction is rolled back
+ * and written again with the positions inserted with `ON CONFLICT DO NOTHING` instead, at a third
+ * of the speed, which only replays pay.
  *
  * Several batches (of any tenants) can share one transaction: a worker under load commits many
  * jobs at once instead of paying a WAL flush per job. A caller that stores more in the same
@@ -62,7 +66,7 @@ export class DeviceDataWriter {
 
   /** Stores the batches in a transaction of their own. */
   async write(batches: DeviceDataBatch[]): Promise<WriteResult> {
-    const result = await this.storeByCopy(batches);
+    const result = await this.storeInOwnTransaction(batches);
     await this.announcer.announce([{ batches, result }]);
     return result;
   }
@@ -80,8 +84,8 @@ export class DeviceDataWriter {
     const written: CommittedWrite[] = [];
     const outcome = await this.dataSource.transaction((manager) =>
       work(manager, async (batches) => {
-        const result = await store(batches, <T>(sql: string, params: unknown[]) =>
-          manager.query<T[]>(sql, params),
+        const result = await store(batches, <T>(statement: Statement, params: unknown[]) =>
+          manager.query<T[]>(statement.text, params),
         );
         written.push({ batches, result });
         return result;
@@ -91,16 +95,22 @@ export class DeviceDataWriter {
     return outcome;
   }
 
-  private async storeByCopy(batches: DeviceDataBatch[]): Promise<WriteResult> {
-    try {
-      return await this.storeByCopyOnce(batches);
-    } catch (error) {
-      if (!isRoutedBeforeAttach(error)) throw error;
-      return this.storeByCopyOnce(batches);
+  /** By COPY; again by the idempotent insert if some positions were there already. */
+  private async storeInOwnTransaction(batches: DeviceDataBatch[]): Promise<WriteResult> {
+    let byCopy = true;
+    let routedBeforeAttach = false;
+    for (;;) {
+      try {
+        return await this.transaction(batches, byCopy);
+      } catch (error) {
+        if (byCopy && isUniqueViolation(error)) byCopy = false;
+        else if (!routedBeforeAttach && isRoutedBeforeAttach(error)) routedBeforeAttach = true;
+        else throw error;
+      }
     }
   }
 
-  private async storeByCopyOnce(batches: DeviceDataBatch[]): Promise<WriteResult> {
+  private async transaction(batches: DeviceDataBatch[], byCopy: boolean): Promise<WriteResult> {
     // COPY needs the driver's own connection: one from TypeORM's pool, returned after.
     const driver = this.dataSource.driver as PostgresDriver;
     const [client, release] = (await driver.obtainMasterConnection()) as [
@@ -112,15 +122,19 @@ export class DeviceDataWriter {
     // unheard, they would crash the process. The pool then discards the connection.
     const onError = (error: unknown) => (broken = error);
     client.on('error', onError);
+    const query: Query = async <T>({ name, text }: Statement, values: unknown[]) =>
+      (await client.query({ name, text, values })).rows as T[];
     try {
       await client.query('BEGIN');
-      const result = await store(
-        batches,
-        async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[],
-        (rows) => copyPositions(client, rows),
-      );
+      const { ids, events } = await upsertDevicesAndEvents(query, batches);
+      const count = positionCount(batches);
+      if (byCopy && count > 0) {
+        await copyPositionsAndCommit(client, positionCopyText(batches, ids));
+        return { positions: count, events };
+      }
+      const positions = await insertPositions(query, batches, ids);
       await client.query('COMMIT');
-      return result;
+      return { positions, events };
     } catch (error) {
       // A connection that cannot even roll back goes back to the pool to be discarded.
       await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
@@ -132,58 +146,48 @@ export class DeviceDataWriter {
   }
 }
 
-/** Devices, then positions (by `copy` when given), then events, on one transaction's connection. */
-async function store(
-  batches: DeviceDataBatch[],
-  query: Query,
-  copy?: (rows: NewPositionRow[]) => Promise<void>,
-): Promise<WriteResult> {
-  const ids = await upsertDevices(query, batches);
-  const positions = await insertPositions(query, positionRows(batches, ids), copy);
-  const events = await insertEvents(query, eventRows(batches, ids));
-  return { positions, events };
+/** Stores the batches with the insert, on a transaction's connection. */
+async function store(batches: DeviceDataBatch[], query: Query): Promise<WriteResult> {
+  const { ids, events } = await upsertDevicesAndEvents(query, batches);
+  return { positions: await insertPositions(query, batches, ids), events };
 }
 
-/** Upserts the batches' devices; their ids by `deviceKey`. */
-async function upsertDevices(
+const positionCount = (batches: DeviceDataBatch[]) =>
+  batches.reduce((sum, batch) => sum + batch.positions.length, 0);
+
+/** Upserts the batches' devices and inserts their events; the devices' row ids, and how many events were new. */
+async function upsertDevicesAndEvents(
   query: Query,
   batches: DeviceDataBatch[],
-): Promise<Map<string, string>> {
-  const rows = await query<{ id: string; tenant_id: string; external_id: string }>(
-    UPSERT_DEVICES_SQL,
-    [JSON.stringify(deviceRows(batches))],
-  );
-  return new Map(rows.map((row) => [deviceKey(row.tenant_id, row.external_id), row.id]));
+): Promise<{ ids: DeviceIds; events: number }> {
+  const devices = deviceRows(batches);
+  if (devices.length === 0) return { ids: new Map(), events: 0 };
+  const rows = await query<{
+    id: string;
+    tenant_id: string;
+    external_id: string;
+    new_events: number;
+  }>(UPSERT_DEVICES_AND_EVENTS, [JSON.stringify(devices), JSON.stringify(eventRows(batches))]);
+  return {
+    ids: deviceIds(rows),
+    events: rows[0].new_events,
+  };
 }
 
-/** COPY, or the idempotent insert when some of the rows are already stored. Rows new to the database. */
+/** The idempotent insert, which skips positions already stored; how many were new. */
 async function insertPositions(
   query: Query,
-  rows: NewPositionRow[],
-  copy?: (rows: NewPositionRow[]) => Promise<void>,
+  batches: DeviceDataBatch[],
+  ids: DeviceIds,
 ): Promise<number> {
-  if (rows.length === 0) return 0;
-  if (copy) {
-    await query('SAVEPOINT positions_copy', []);
-    try {
-      await copy(rows);
-      await query('RELEASE SAVEPOINT positions_copy', []);
-      return rows.length;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      await query('ROLLBACK TO SAVEPOINT positions_copy', []);
-    }
-  }
-  return (await query(INSERT_POSITIONS_SQL, [JSON.stringify(rows)])).length;
+  if (positionCount(batches) === 0) return 0;
+  return (await query(INSERT_POSITIONS, [JSON.stringify(positionRows(batches, ids))])).length;
 }
 
-async function copyPositions(client: PoolClient, rows: NewPositionRow[]): Promise<void> {
-  const copy = client.query(copyFrom(COPY_POSITIONS_SQL));
-  const text = rows.map((row) => copyLine(POSITION_COLUMN_NAMES, row)).join('');
-  await pipeline(Readable.from([text]), copy);
-}
-
-async function insertEvents(query: Query, rows: ReturnType<typeof eventRows>): Promise<number> {
-  if (rows.length === 0) return 0;
-  return (await query(INSERT_EVENTS_SQL, [JSON.stringify(rows)])).length;
+/**
+ * The positions by COPY, then COMMIT, sent together: the transaction ends without another round
+ * trip. COPY fails on a position already stored, and COMMIT is then never run.
+ */
+function copyPositionsAndCommit(client: PoolClient, text: string): Promise<void> {
+  return copyFromStdin(client, `${COPY_POSITIONS_SQL}; COMMIT`, text);
 }

@@ -82,13 +82,18 @@ function parsePoints(job: IngestTelemetryJob): TelemetryPoint[] {
 }
 
 function toBatch(job: IngestTelemetryJob): DeviceDataBatch {
-  const points = parsePoints(job);
+  const positions: PositionInput[] = [];
+  const events: EventInput[] = [];
+  for (const point of parsePoints(job)) {
+    positions.push(toPosition(point));
+    if (!POSITION_REPORT_CODES.has(point.eventcode)) events.push(toEvent(point));
+  }
   return {
     tenantId: job.tenantId,
     kind: 'tracker',
     source: 'telemetry',
     receivedAt: job.receivedAt,
-    positions: points.map(toPosition),
-    events: points.filter((point) => !POSITION_REPORT_CODES.has(point.eventcode)).map(toEvent),
+    positions,
+    events,
   };
 }
