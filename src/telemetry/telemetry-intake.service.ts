@@ -7,7 +7,7 @@ import { TelemetryProducer } from './telemetry.producer';
 export interface ReceivedBatch {
   /** The parsed JSON body. */
   body: unknown;
-  /** The body's bytes as received, when they are UTF-8 JSON: forwarded without re-serialising. */
+  /** The text the body was parsed from (`JsonBodyGuard`'s `bodyText`): forwarded without re-serialising. */
   raw?: string;
   requestId: string;
   receivedAt: number;

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import {
   ApiBody,
   ApiOkResponse,
@@ -6,23 +6,16 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { ApiAuthLimitedBy, CurrentPrincipal } from '../auth/decorators';
 import type { ApiPrincipal } from '../auth/principal';
 import { Roles } from '../auth/roles';
 import { ok, type ApiResponse } from '../common/http/envelope';
+import type { RequestWithJsonBody } from '../common/http/json-body.guard';
 import { requestIdOf } from '../common/http/request-id';
 import { TrafficMeter } from '../metering/traffic-meter';
 import { TelemetryThrottlerGuard } from '../rate-limit/telemetry-throttler.guard';
 import { TelemetryAcceptedDto, TelemetryPointDto } from './dto/telemetry-point.dto';
 import { TelemetryIntakeService } from './telemetry-intake.service';
-
-/**
- * The body's text exactly as the parser read it: `JsonBodyGuard` admits valid UTF-8 only, and the
- * parser ignores a leading byte order mark, which the worker's JSON.parse would not.
- */
-const bodyText = (request: RawBodyRequest<Request>) =>
-  request.rawBody?.toString('utf8').replace(/^\uFEFF/, '');
 
 @ApiTags('telemetry')
 @Controller('apidev/v1/telemetry')
@@ -54,11 +47,11 @@ export class TelemetryController {
   })
   async ingest(
     @CurrentPrincipal() principal: ApiPrincipal,
-    @Req() request: RawBodyRequest<Request>,
+    @Req() request: RequestWithJsonBody,
   ): Promise<ApiResponse<TelemetryAcceptedDto>> {
     const points = await this.telemetry.accept(principal, {
       body: request.body as unknown,
-      raw: bodyText(request),
+      raw: request.bodyText,
       requestId: requestIdOf(request),
       receivedAt: Date.now(),
     });

@@ -7,7 +7,6 @@ import { ApiError, type ApiErrorCode } from '../errors/api-error';
 
 /** body-parser's errors carry a `type`; these are the caller's fault, with a message that says why. */
 const PARSER_ERRORS: Record<string, [ApiErrorCode, string]> = {
-  'entity.parse.failed': ['VALIDATION_ERROR', 'The request body is not valid JSON'],
   'entity.too.large': ['PAYLOAD_TOO_LARGE', 'The request body is larger than this server accepts'],
   'encoding.unsupported': [
     'UNSUPPORTED_MEDIA_TYPE',
@@ -19,9 +18,11 @@ const PARSER_ERRORS: Record<string, [ApiErrorCode, string]> = {
 
 /**
  * What body-parser's failure means to the caller. The other 4xx it reports (a body that does not
- * inflate as its Content-Encoding says) is the caller's too; anything else is left a 500.
+ * inflate as its Content-Encoding says) is the caller's too; anything else is left a 500. A
+ * format's own parse answers the caller itself, with an `ApiError`.
  */
 function parserError(error: unknown): Error {
+  if (error instanceof ApiError) return error;
   const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
   if (typeof type === 'string' && type in PARSER_ERRORS) {
     const [code, message] = PARSER_ERRORS[type];
