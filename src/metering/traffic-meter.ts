@@ -25,14 +25,27 @@ export interface DeviceTraffic {
   downloadPackets: number;
 }
 
+/** A device's counts within its tenant and hour. */
+type Counters = Omit<DeviceTraffic, 'tenantId' | 'deviceId' | 'hour'>;
+
+/** One tenant's hour: the counts of each of its devices. */
+interface TenantHour {
+  tenantId: string;
+  hour: number;
+  devices: Map<string, Counters>;
+}
+
 /**
  * Counts, in memory, the bytes each device sends to the ingestion routes and receives from them,
  * per tenant, device and hour. The request path only registers a listener: the exchange is counted
  * when its answer has been sent, and whoever stores the counts takes them with `drain()`.
+ *
+ * Counts are grouped by tenant and hour, then by device: a request (one tenant, one hour) looks up
+ * its group once, then each of its devices.
  */
 @Injectable()
 export class TrafficMeter {
-  private counts = new Map<string, DeviceTraffic>();
+  private hours = new Map<string, TenantHour>();
 
   /**
    * Counts `request`'s exchange once its answer is sent. `itemDevices` names the device of each
@@ -67,50 +80,65 @@ export class TrafficMeter {
   ): void {
     const items = new Map<string, number>();
     for (const device of itemDevices) items.set(device, (items.get(device) ?? 0) + 1);
-    const devices = [...items.keys()];
     const weights = [...items.values()];
     const uploads = splitBytes(uploadBytes, weights);
     const downloads = splitBytes(downloadBytes, weights);
-    const hour = at - (at % HOUR_MS);
-    devices.forEach((deviceId, index) =>
-      this.add({
-        tenantId,
-        deviceId,
-        hour,
+    const devices = this.devicesOf(tenantId, at - (at % HOUR_MS));
+    let index = 0;
+    for (const deviceId of items.keys()) {
+      add(devices, deviceId, {
         firstAt: at,
         lastAt: at,
         uploadBytes: uploads[index],
         downloadBytes: downloads[index],
         uploadPackets: 1,
         downloadPackets: 1,
-      }),
-    );
+      });
+      index++;
+    }
   }
 
   /** Everything counted since the last drain; the meter starts again from zero. */
   drain(): DeviceTraffic[] {
-    const drained = [...this.counts.values()];
-    this.counts = new Map();
+    const drained: DeviceTraffic[] = [];
+    for (const { tenantId, hour, devices } of this.hours.values()) {
+      for (const [deviceId, counters] of devices) {
+        drained.push({ tenantId, deviceId, hour, ...counters });
+      }
+    }
+    this.hours = new Map();
     return drained;
   }
 
   /** Puts back drained traffic that could not be stored, to be taken with the next drain. */
   restore(traffic: readonly DeviceTraffic[]): void {
-    for (const entry of traffic) this.add({ ...entry });
+    for (const { tenantId, deviceId, hour, ...counters } of traffic) {
+      add(this.devicesOf(tenantId, hour), deviceId, counters);
+    }
   }
 
-  private add(entry: DeviceTraffic): void {
-    const key = `${entry.tenantId}\n${entry.deviceId}\n${entry.hour}`;
-    const counted = this.counts.get(key);
-    if (!counted) {
-      this.counts.set(key, entry);
-      return;
+  private devicesOf(tenantId: string, hour: number): Map<string, Counters> {
+    const key = `${tenantId}\n${hour}`;
+    let group = this.hours.get(key);
+    if (!group) {
+      group = { tenantId, hour, devices: new Map() };
+      this.hours.set(key, group);
     }
-    counted.firstAt = Math.min(counted.firstAt, entry.firstAt);
-    counted.lastAt = Math.max(counted.lastAt, entry.lastAt);
-    counted.uploadBytes += entry.uploadBytes;
-    counted.downloadBytes += entry.downloadBytes;
-    counted.uploadPackets += entry.uploadPackets;
-    counted.downloadPackets += entry.downloadPackets;
+    return group.devices;
   }
+}
+
+/** Adds `counters` to the device's counts; `counters` becomes them when the device has none yet. */
+function add(devices: Map<string, Counters>, deviceId: string, counters: Counters): void {
+  const counted = devices.get(deviceId);
+  if (!counted) {
+    devices.set(deviceId, counters);
+    return;
+  }
+  counted.firstAt = Math.min(counted.firstAt, counters.firstAt);
+  counted.lastAt = Math.max(counted.lastAt, counters.lastAt);
+  counted.uploadBytes += counters.uploadBytes;
+  counted.downloadBytes += counters.downloadBytes;
+  counted.uploadPackets += counters.uploadPackets;
+  counted.downloadPackets += counters.downloadPackets;
 }
