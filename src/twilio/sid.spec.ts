@@ -1,10 +1,18 @@
-import { canonicalSid, isSid, looksLikeSid, newSid, resourceAddress } from './sid';
+import { canonicalSid, isSid, looksLikeSid, newSid, newSids, resourceAddress } from './sid';
 
 describe('SIDs', () => {
   it('are the prefix and 32 lowercase hex digits, a new one each time', () => {
     const sids = Array.from({ length: 100 }, () => newSid('WP'));
     for (const sid of sids) expect(sid).toMatch(/^WP[0-9a-f]{32}$/);
     expect(new Set(sids).size).toBe(100);
+  });
+
+  it('are made by the thousand in the same form, each different', () => {
+    const sids = newSids('DS', 1000);
+    expect(sids).toHaveLength(1000);
+    for (const sid of sids) expect(sid).toMatch(/^DS[0-9a-f]{32}$/);
+    expect(new Set(sids).size).toBe(1000);
+    expect(newSids('DS', 0)).toEqual([]);
   });
 
   it('are recognised by their prefix and the spec pattern (hex in either case)', () => {

@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TrafficMeter, type DeviceTraffic } from '../../metering/traffic-meter';
-import { newSid } from '../../twilio/sid';
+import { newSids } from '../../twilio/sid';
 import { DATA_SESSION_SID_PREFIX } from '../wireless-addresses';
 import { END_SESSIONS_SQL, UPSERT_USAGE_SQL } from './usage-flush.sql';
 
@@ -21,13 +21,14 @@ const FLUSH_INTERVAL_MS = 5_000;
 
 /** The JSON rows of `UPSERT_USAGE_SQL`: each carries the SID its Sim's session takes if it opens one. */
 function trafficRows(traffic: readonly DeviceTraffic[]): string {
+  const sessionSids = newSids(DATA_SESSION_SID_PREFIX, traffic.length);
   return JSON.stringify(
-    traffic.map((entry) => ({
+    traffic.map((entry, index) => ({
       ...entry,
       hour: new Date(entry.hour).toISOString(),
       firstAt: new Date(entry.firstAt).toISOString(),
       lastAt: new Date(entry.lastAt).toISOString(),
-      sessionSid: newSid(DATA_SESSION_SID_PREFIX),
+      sessionSid: sessionSids[index],
     })),
   );
 }
