@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { LRUCache } from 'lru-cache';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ApiError } from '../common/errors/api-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
@@ -62,7 +62,7 @@ export class FailedAuthLimiter {
   }
 
   private async countFailure(address: string): Promise<void> {
-    const key = `${THROTTLER_NAME}:${createHash('sha256').update(address).digest('hex')}`;
+    const key = `${THROTTLER_NAME}:${hash('sha256', address, 'hex')}`;
     try {
       // The storage blocks past `limit` hits; the failure that reaches the limit blocks here, so
       // that no more than `limit` failures a minute are ever verified.

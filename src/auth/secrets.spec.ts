@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DUMMY_PASSWORD_HASH,
   apiKeyPrefix,
@@ -77,6 +78,17 @@ describe('API keys', () => {
 
   it('apiKeyPrefix accepts a well-formed key it did not generate', () => {
     expect(apiKeyPrefix('fh_0123456789ab_abcdefghijklmnopqrstuvwxyz012345')).toBe('0123456789ab');
+  });
+});
+
+describe('sha256', () => {
+  it('gives the digests stored before it was one-shot, bytes of UTF-8 as createHash takes them', () => {
+    for (const value of ['', 'abc', 'fh_0123456789ab_é€😀', 'lone \ud800 surrogate']) {
+      expect(sha256(value)).toEqual(createHash('sha256').update(value).digest());
+    }
+    expect(sha256('abc').toString('hex')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (
@@ -12,7 +12,7 @@ const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 const API_KEY_PATTERN = /^fh_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/;
 
 export function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }
 
 /** Constant-time comparison that also tolerates buffers of different lengths. */

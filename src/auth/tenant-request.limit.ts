@@ -11,7 +11,7 @@ import {
   type ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { from, switchMap, type Observable } from 'rxjs';
 import { ApiError } from '../common/errors/api-error';
 
@@ -68,7 +68,7 @@ export class TenantRequestLimit extends ThrottlerGuard implements NestIntercepto
     tracker: string,
     name: string,
   ): string {
-    return `${name}:${createHash('sha256').update(tracker).digest('hex')}`;
+    return `${name}:${hash('sha256', tracker, 'hex')}`;
   }
 
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
