@@ -18,7 +18,7 @@
  *      whose resulting counts and contents must match the worker's; COPY alone for context; and
  *      for context the Bull consume + parse floor (bull-consume-floor.ts: jobs of the worker's
  *      shape taken at its concurrency, points parsed, no database), rows/s and CPU µs per row,
- *      beside the worker process's own CPU µs per row during its drain;
+ *      beside the CPU µs per row of the worker process and of PostgreSQL's during its drain;
  *   4. freshness: time from the 200 to the point being readable, at half the maximum rate (p99 < 1 s);
  *   5. end to end, 1 API + 1 worker as `bench:scale` runs them (support/cluster.ts): points/s from
  *      the first request until the last point is readable (≥ 45,000);
@@ -137,35 +137,79 @@ async function countRows(pool: Pool): Promise<number> {
   return Number(rows[0].n);
 }
 
+/** CPU seconds the processes have used so far, summed; undefined once one of them is gone. */
+function cpuSeconds(pids: number[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    const seconds = processSeconds(pid);
+    if (seconds === undefined) return undefined;
+    total += seconds;
+  }
+  return total;
+}
+
+/**
+ * The PostgreSQL processes that work for the worker: the backends of its database's connections
+ * (those of the pool that asks being idle but for two counts) and the server's WAL writer,
+ * checkpointer and background writer, which its commits keep busy.
+ */
+async function postgresPids(pool: Pool): Promise<number[]> {
+  const { rows } = await pool.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity
+     WHERE (datname = current_database() AND pid <> pg_backend_pid())
+       OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
+  );
+  return rows.flatMap(({ pid }) => localPid(pid, 'postgres') ?? []);
+}
+
 /**
  * Waits for the worker to empty the queue (a job leaves it once its rows are committed); rows/s
- * from its first commit to its last, and the worker process's CPU per row meanwhile. The queue is
- * watched in Redis, not by counting rows, which would compete with the worker for PostgreSQL: rows
- * are counted once when the first job is done (few by then) and once at the end.
+ * from its first commit to its last, and meanwhile the CPU per row of the worker process and of
+ * the PostgreSQL processes working for it. The queue is watched in Redis, not by counting rows,
+ * which would compete with the worker for PostgreSQL: rows are counted once when the first job is
+ * done (few by then) and once at the end.
  */
 async function drain(
   queue: TelemetryQueue,
   pool: Pool,
   workerPid: number,
-): Promise<{ rowsPerSecond: number; rows: number; cpuMicrosPerRow: number }> {
+): Promise<{
+  rowsPerSecond: number;
+  rows: number;
+  cpuMicrosPerRow: number;
+  postgresCpuMicrosPerRow: number;
+}> {
   const jobs = await queue.unwritten();
-  let first: { at: number; cpu?: number; rows: number } | undefined;
+  let first:
+    { at: number; rows: number; postgres: number[]; cpu: (number | undefined)[] } | undefined;
   const deadline = performance.now() + 600_000;
   for (;;) {
     const left = await queue.unwritten();
     const at = performance.now();
-    const cpu = processSeconds(workerPid);
     if (left === 0) {
       const rows = await countRows(pool);
       if (!first || rows <= first.rows) throw new Error('the worker wrote nothing measurable');
-      if (cpu === undefined || first.cpu === undefined) throw new Error('the worker exited');
+      const [worker, postgres] = [cpuSeconds([workerPid]), cpuSeconds(first.postgres)];
+      const perRow = (now: number | undefined, then: number | undefined) => {
+        if (now === undefined || then === undefined) throw new Error('a measured process exited');
+        return ((now - then) * 1e6) / (rows - first!.rows);
+      };
       return {
         rowsPerSecond: ((rows - first.rows) * 1000) / (at - first.at),
         rows,
-        cpuMicrosPerRow: ((cpu - first.cpu) * 1e6) / (rows - first.rows),
+        cpuMicrosPerRow: perRow(worker, first.cpu[0]),
+        postgresCpuMicrosPerRow: perRow(postgres, first.cpu[1]),
       };
     }
-    if (!first && left < jobs) first = { at, cpu, rows: await countRows(pool) };
+    if (!first && left < jobs) {
+      const postgres = await postgresPids(pool);
+      first = {
+        at,
+        rows: await countRows(pool),
+        postgres,
+        cpu: [cpuSeconds([workerPid]), cpuSeconds(postgres)],
+      };
+    }
     if (at > deadline) throw new Error(`the worker left ${left} jobs of ${jobs} in 10 minutes`);
     await delay(20);
   }
@@ -353,6 +397,8 @@ interface Results {
     rows: number;
     /** The worker process's CPU (user and system) per row stored, during the drain, µs. */
     cpuMicrosPerRow: number;
+    /** The same of the PostgreSQL processes working for it (see `postgresPids`). */
+    postgresCpuMicrosPerRow: number;
     acknowledged: number;
     output: WorkerOutput;
     /** What other processes took of the CPU meanwhile, % of one core. */
@@ -736,7 +782,8 @@ function reportWorker(
   console.log(
     `   Bull consume + parse floor  ${fmt(consumeFloor.rowsPerSecond)} rows/s, ${fmt(consumeFloor.cpuMicrosPerRow, 1)} µs CPU per row ` +
       `(context: ${fmt(consumeFloor.jobs)} jobs of the worker's shape taken at its concurrency ${WORKER_CONCURRENCY}, ` +
-      `points parsed, no database); the worker: ${fmt(worker.cpuMicrosPerRow, 1)} µs CPU per row during its drain`,
+      `points parsed, no database); during the drain, CPU per row: the worker ${fmt(worker.cpuMicrosPerRow, 1)} µs, ` +
+      `PostgreSQL ${fmt(worker.postgresCpuMicrosPerRow, 1)} µs`,
   );
   const others = [worker.othersCpu, sql.othersCpu.sameWork, sql.othersCpu.copy];
   console.log(
