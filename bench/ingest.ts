@@ -49,11 +49,13 @@ import { measure, redisPid, startCluster, stopCluster, type Round } from './supp
 import { REDIS_URL, authHeaders, dropDatabase, recreateDatabase } from './support/fleethub';
 import { load, type LoadResult } from './support/load';
 import {
+  cpuSnapshot,
+  cpuUse,
   describeLoad,
   describeMachine,
   localPid,
   othersDuring,
-  processSeconds,
+  type CpuSnapshot,
 } from './support/machine';
 import {
   cliJson,
@@ -137,17 +139,6 @@ async function countRows(pool: Pool): Promise<number> {
   return Number(rows[0].n);
 }
 
-/** CPU seconds the processes have used so far, summed; undefined once one of them is gone. */
-function cpuSeconds(pids: number[]): number | undefined {
-  let total = 0;
-  for (const pid of pids) {
-    const seconds = processSeconds(pid);
-    if (seconds === undefined) return undefined;
-    total += seconds;
-  }
-  return total;
-}
-
 /**
  * The PostgreSQL processes that work for the worker: the backends of its database's connections
  * (those of the pool that asks being idle but for two counts) and the server's WAL writer,
@@ -180,8 +171,7 @@ async function drain(
   postgresCpuMicrosPerRow: number;
 }> {
   const jobs = await queue.unwritten();
-  let first:
-    { at: number; rows: number; postgres: number[]; cpu: (number | undefined)[] } | undefined;
+  let first: { rows: number; postgres: number[]; cpu: CpuSnapshot } | undefined;
   const deadline = performance.now() + 600_000;
   for (;;) {
     const left = await queue.unwritten();
@@ -189,25 +179,26 @@ async function drain(
     if (left === 0) {
       const rows = await countRows(pool);
       if (!first || rows <= first.rows) throw new Error('the worker wrote nothing measurable');
-      const [worker, postgres] = [cpuSeconds([workerPid]), cpuSeconds(first.postgres)];
-      const perRow = (now: number | undefined, then: number | undefined) => {
-        if (now === undefined || then === undefined) throw new Error('a measured process exited');
-        return ((now - then) * 1e6) / (rows - first!.rows);
-      };
+      // Backends that connected meanwhile count whole; one that closed meanwhile (an idle pool
+      // connection) is left out.
+      const postgres = [...new Set([...first.postgres, ...(await postgresPids(pool))])];
+      const to = cpuSnapshot([workerPid, ...postgres]);
+      const use = cpuUse(first.cpu, to);
+      const cpuSeconds = (to.at - first.cpu.at) / 1000;
+      const microsPerRow = (percent: number) => (percent * 1e4 * cpuSeconds) / (rows - first!.rows);
       return {
-        rowsPerSecond: ((rows - first.rows) * 1000) / (at - first.at),
+        rowsPerSecond: ((rows - first.rows) * 1000) / (at - first.cpu.at),
         rows,
-        cpuMicrosPerRow: perRow(worker, first.cpu[0]),
-        postgresCpuMicrosPerRow: perRow(postgres, first.cpu[1]),
+        cpuMicrosPerRow: microsPerRow(use.of([workerPid])),
+        postgresCpuMicrosPerRow: microsPerRow(use.of(postgres)),
       };
     }
     if (!first && left < jobs) {
       const postgres = await postgresPids(pool);
       first = {
-        at,
         rows: await countRows(pool),
         postgres,
-        cpu: [cpuSeconds([workerPid]), cpuSeconds(postgres)],
+        cpu: cpuSnapshot([workerPid, ...postgres]),
       };
     }
     if (at > deadline) throw new Error(`the worker left ${left} jobs of ${jobs} in 10 minutes`);

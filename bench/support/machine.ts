@@ -23,7 +23,7 @@ export function describeLoad(): string {
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 /** CPU time a process has used so far, in seconds; undefined once it is gone (Linux /proc). */
-export function processSeconds(pid: number): number | undefined {
+function processSeconds(pid: number): number | undefined {
   try {
     // Fields after the command name, which is in parentheses and may itself hold spaces.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
