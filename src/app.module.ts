@@ -37,7 +37,11 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(config)),
         ErrorFormatsModule,
         TypeOrmModule.forRoot(
-          buildDataSourceOptions(config.database.url, config.database.poolSize),
+          buildDataSourceOptions(
+            config.database.url,
+            config.database.poolSize,
+            `fleethub-${config.role}`,
+          ),
         ),
         ...(redis ? [RedisModule.forRoot(redis)] : []),
         QueueModule.forRoot(config),

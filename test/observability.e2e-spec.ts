@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
 import type { TenantCredentials } from '../src/auth/tenants.service';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { serveWorkerMetrics } from '../src/metrics/worker-metrics.server';
@@ -328,6 +329,15 @@ describe('metrics and readiness of the embedded default (no Redis)', () => {
     const { status, body } = await ready(testApp);
     expect(status).toBe(200);
     expect(Object.keys(body.info ?? {})).toEqual(['database']);
+  });
+
+  it('names its PostgreSQL connections after its role, for pg_stat_activity', async () => {
+    const rows = await testApp.app
+      .get(DataSource)
+      .query<{ name: string }[]>(
+        'SELECT application_name AS name FROM pg_stat_activity WHERE pid = pg_backend_pid()',
+      );
+    expect(rows).toEqual([{ name: 'fleethub-all' }]);
   });
 
   it('counts rows stored inline, before the answer', async () => {

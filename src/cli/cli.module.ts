@@ -22,7 +22,7 @@ export class CliModule {
       module: CliModule,
       imports: [
         AppConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, 2)),
+        TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, 2, 'fleethub-cli')),
         AuthModule,
         RateLimitModule,
         LifecycleModule,

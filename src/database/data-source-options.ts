@@ -73,11 +73,20 @@ export const MIGRATIONS = [
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
-/** The one DataSource definition: the Nest app, the operator CLI and `ormconfig.ts` all use it. */
-export function buildDataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/**
+ * The one DataSource definition: the Nest app, the operator CLI and `ormconfig.ts` all use it.
+ * `applicationName` names the process's connections in `pg_stat_activity` (`fleethub-worker`, …),
+ * so an operator can tell which kind of process holds a session or a lock.
+ */
+export function buildDataSourceOptions(
+  url: string,
+  poolSize = 10,
+  applicationName = 'fleethub',
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
+    applicationName,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,

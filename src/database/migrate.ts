@@ -41,7 +41,7 @@ export async function whileUnavailable<T>(
 
 async function migrate(url: string, logger: Logger): Promise<string[]> {
   // One connection: the advisory lock belongs to a session, so the migrations must run on it.
-  const dataSource = new DataSource(buildDataSourceOptions(url, 1));
+  const dataSource = new DataSource(buildDataSourceOptions(url, 1, 'fleethub-migrations'));
   await dataSource.initialize();
   try {
     await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
