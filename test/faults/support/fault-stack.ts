@@ -75,6 +75,9 @@ export class FaultStack {
       WORKER_LOCK_MS: '2000',
       // The token buckets are the burst case's subject; elsewhere they would only pace the load.
       RATE_LIMIT_TELEMETRY_ENABLED: 'false',
+      // No data-lifecycle pass at a worker's start: its writes would be taken for a batch's by the
+      // probes that wait for a worker in the middle of one (waitForOpenWrite).
+      LIFECYCLE_INTERVAL_MINUTES: '0',
       ...options.env,
     };
     // The CLI applies the migrations, so the processes started next find the schema ready.
