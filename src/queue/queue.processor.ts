@@ -4,6 +4,7 @@ import type { MetricsService } from '../metrics/metrics.service';
 import { GroupCommit } from './group-commit';
 import type { DrainableConsumer, QueueConsumers } from './queue-consumers';
 import { isUnprocessable } from './unprocessable-job.error';
+import { returnUnstartedJobs } from './unstarted-jobs';
 
 /** Every job names the request that sent it, to follow it from the API's log to the worker's. */
 export interface QueuedJob {
@@ -102,5 +103,15 @@ export class QueueProcessor<T extends QueuedJob>
       .catch((error: unknown) =>
         logger.warn(`Queue ${queue.name}: paused, then could not reconnect: ${String(error)}`),
       );
+    await returnUnstartedJobs(queue).then(
+      (returned) => {
+        if (returned > 0)
+          logger.log(`Queue ${queue.name}: ${returned} job(s) taken but not started, put back`);
+      },
+      (error: unknown) =>
+        logger.warn(
+          `Queue ${queue.name}: jobs taken but not started could not be put back (they return once their lock expires): ${String(error)}`,
+        ),
+    );
   }
 }
