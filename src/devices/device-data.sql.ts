@@ -19,6 +19,10 @@ export const COPY_POSITIONS_SQL = `COPY positions (${COLUMN_LIST}) FROM STDIN`;
 const MOVES_FORWARD = (column: string) =>
   `EXCLUDED.${column} IS NOT NULL AND (d.${column} IS NULL OR EXCLUDED.${column} > d.${column})`;
 
+/** `column` takes the new row's value only when the time in `by` moves forward. */
+const MOVED_FORWARD = (column: string, by: string) =>
+  `${column} = CASE WHEN ${MOVES_FORWARD(by)} THEN EXCLUDED.${column} ELSE d.${column} END`;
+
 /**
  * Upserts the devices ($1) and inserts the events ($2) in one statement, the events taking the
  * row ids of the devices the upsert returns; answers with those devices, each row also carrying
@@ -43,20 +47,13 @@ WITH d AS (
     "lastFix" jsonb, "stateAt" timestamptz, status jsonb, sensors jsonb)
   ON CONFLICT (tenant_id, external_id) DO UPDATE SET
     last_seen_at = GREATEST(d.last_seen_at, EXCLUDED.last_seen_at),
-    latest_position = CASE WHEN ${MOVES_FORWARD('latest_recorded_at')}
-      THEN EXCLUDED.latest_position ELSE d.latest_position END,
-    latest_recorded_at = CASE WHEN ${MOVES_FORWARD('latest_recorded_at')}
-      THEN EXCLUDED.latest_recorded_at ELSE d.latest_recorded_at END,
-    last_fix_position = CASE WHEN ${MOVES_FORWARD('last_fix_recorded_at')}
-      THEN EXCLUDED.last_fix_position ELSE d.last_fix_position END,
-    last_fix_recorded_at = CASE WHEN ${MOVES_FORWARD('last_fix_recorded_at')}
-      THEN EXCLUDED.last_fix_recorded_at ELSE d.last_fix_recorded_at END,
-    status = CASE WHEN ${MOVES_FORWARD('state_reported_at')}
-      THEN EXCLUDED.status ELSE d.status END,
-    sensors = CASE WHEN ${MOVES_FORWARD('state_reported_at')}
-      THEN EXCLUDED.sensors ELSE d.sensors END,
-    state_reported_at = CASE WHEN ${MOVES_FORWARD('state_reported_at')}
-      THEN EXCLUDED.state_reported_at ELSE d.state_reported_at END
+    ${MOVED_FORWARD('latest_position', 'latest_recorded_at')},
+    ${MOVED_FORWARD('latest_recorded_at', 'latest_recorded_at')},
+    ${MOVED_FORWARD('last_fix_position', 'last_fix_recorded_at')},
+    ${MOVED_FORWARD('last_fix_recorded_at', 'last_fix_recorded_at')},
+    ${MOVED_FORWARD('status', 'state_reported_at')},
+    ${MOVED_FORWARD('sensors', 'state_reported_at')},
+    ${MOVED_FORWARD('state_reported_at', 'state_reported_at')}
   RETURNING d.id, d.tenant_id, d.external_id
 ), e AS (
   INSERT INTO device_events (device_id, occurred_at, type, tenant_id, code, received_at, source,
