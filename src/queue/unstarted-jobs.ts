@@ -1,4 +1,5 @@
 import type { Queue } from 'bull';
+import { withTimeout } from '../common/with-timeout';
 import { LuaScript } from '../redis/lua-script';
 
 /**
@@ -32,8 +33,13 @@ export async function returnUnstartedJobs(queue: Queue): Promise<number> {
   // Bull's lock token for the jobs this queue instance takes (not part of its typings).
   const { token } = queue as unknown as { token: string };
   let returned = 0;
-  for (const job of await queue.getActive()) {
-    const id = String(job.id);
+  // Ids only: the jobs' data is not needed, and a Redis that does not answer ends the wait.
+  const active = await withTimeout(
+    queue.client.lrange(queue.toKey('active'), 0, -1),
+    TIMEOUT_MS,
+    `Listing the active jobs of queue ${queue.name}`,
+  );
+  for (const id of active) {
     const keys = [
       `${queue.toKey(id)}:lock`,
       ...['active', 'wait', 'paused', 'meta-paused'].map((key) => queue.toKey(key)),
